@@ -1,0 +1,166 @@
+// Package cli holds what every wtscan binary shares: the common flags, kong
+// parsing that runs in-process (so tests call Main directly), the zerolog
+// logger, the progress bar and the exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/kong"
+	"github.com/rs/zerolog"
+	"golang.org/x/term"
+
+	"github.com/wtscan/wtscan/internal/build"
+)
+
+// Exit codes of every wtscan binary.
+const (
+	ExitOK    = 0
+	ExitFail  = 1 // bad input, I/O error, failed checks
+	ExitUsage = 2
+)
+
+// Shared are the flags every binary takes; embed it in a step's CLI struct.
+type Shared struct {
+	Threads   int              `short:"j" default:"0" help:"Worker threads (0: all CPUs). Output does not depend on it."`
+	LogLevel  string           `enum:"debug,info,warn,error" default:"info" help:"Log level (${enum})."`
+	LogFormat string           `enum:"auto,json,console" default:"auto" help:"Log format: json, console, or auto (console on a terminal, JSON otherwise)."`
+	Progress  string           `enum:"auto,always,never" default:"auto" help:"Progress bar on standard error (${enum}); auto shows it on a terminal."`
+	Version   kong.VersionFlag `help:"Print the version and exit."`
+}
+
+// NumThreads resolves --threads 0 to the number of CPUs.
+func (s *Shared) NumThreads() int {
+	if s.Threads <= 0 {
+		return runtime.NumCPU()
+	}
+	return s.Threads
+}
+
+// Env is what a step's Main receives and passes down: its streams and logger.
+type Env struct {
+	Ctx    context.Context
+	Args   []string // the command line, program name first
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Log    zerolog.Logger
+	Start  time.Time
+	shared *Shared
+}
+
+type exitCode int
+
+// Parse parses args into cli (a pointer to a struct embedding Shared) and
+// builds the logger. When it returns ok=false the caller returns code:
+// 0 after --help or --version, 2 for a usage error.
+func Parse(ctx context.Context, name, description string, cli any, shared *Shared, args []string, stdin io.Reader, stdout, stderr io.Writer) (env *Env, code int, ok bool) {
+	parser, err := kong.New(cli,
+		kong.Name(name),
+		kong.Description(description),
+		kong.Writers(stdout, stderr),
+		kong.Vars{"version": name + " " + build.Version},
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true, WrapUpperBound: 100}),
+		kong.Exit(func(c int) { panic(exitCode(c)) }),
+	)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: internal error: %v\n", name, err)
+		return nil, ExitFail, false
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c, isExit := r.(exitCode)
+			if !isExit {
+				panic(r)
+			}
+			code, ok = int(c), false
+		}
+	}()
+	if _, err := parser.Parse(args); err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", name, err)
+		var pe *kong.ParseError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", name)
+		}
+		return nil, ExitUsage, false
+	}
+	env = &Env{
+		Ctx:    ctx,
+		Args:   append([]string{name}, args...),
+		Stdin:  stdin,
+		Stdout: stdout,
+		Stderr: stderr,
+		Start:  time.Now(),
+		shared: shared,
+	}
+	env.Log = NewLogger(stderr, shared.LogLevel, shared.LogFormat).With().Str("tool", name).Logger()
+	return env, ExitOK, true
+}
+
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// NewLogger returns a zerolog logger on w: JSON unless format is console, or
+// auto and w is a terminal.
+func NewLogger(w io.Writer, level, format string) zerolog.Logger {
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil {
+		lvl = zerolog.InfoLevel
+	}
+	var out io.Writer = w
+	if format == "console" || (format == "auto" && IsTerminal(w)) {
+		out = zerolog.ConsoleWriter{Out: w, TimeFormat: "15:04:05", NoColor: !IsTerminal(w)}
+	}
+	return zerolog.New(out).Level(lvl).With().Timestamp().Logger()
+}
+
+// Started logs the start event: version and inputs.
+func (e *Env) Started(inputs map[string]any) {
+	ev := e.Log.Info().Str("version", build.Version).Str("command", strings.Join(e.Args, " ")).Int("threads", e.shared.NumThreads())
+	for k, v := range inputs {
+		ev = ev.Interface(k, v)
+	}
+	ev.Msg("start")
+}
+
+// Done logs the summary event and returns ExitOK.
+func (e *Env) Done(counts map[string]any) int {
+	ev := e.Log.Info().Float64("seconds", time.Since(e.Start).Seconds())
+	for k, v := range counts {
+		ev = ev.Interface(k, v)
+	}
+	ev.Msg("done")
+	return ExitOK
+}
+
+// Fail logs err as the one clear message of a failed run and returns ExitFail.
+// It also writes a plain "name: error: ..." line, so the message is readable
+// when the log is JSON.
+func (e *Env) Fail(err error) int {
+	e.Log.Error().Err(err).Msg("failed")
+	if !IsTerminal(e.Stderr) || e.shared.LogFormat == "json" {
+		fmt.Fprintf(e.Stderr, "%s: error: %v\n", e.Args[0], err)
+	}
+	return ExitFail
+}
+
+// Threads is the resolved worker count.
+func (e *Env) Threads() int { return e.shared.NumThreads() }
+
+// Progress returns a progress bar for total items (0 if unknown), drawn on
+// standard error only if --progress says so.
+func (e *Env) Progress(label string, total int64) *Progress {
+	show := e.shared.Progress == "always" || (e.shared.Progress == "auto" && IsTerminal(e.Stderr))
+	return newProgress(e.Stderr, label, total, show)
+}

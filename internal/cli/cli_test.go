@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+type testCLI struct {
+	Shared
+	In string `required:"" help:"Input."`
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		wantOK   bool
+		wantCode int
+		wantOut  string
+	}{
+		{"ok", []string{"--in", "x", "-j", "3"}, true, 0, ""},
+		{"version", []string{"--version"}, false, 0, "wtscan-test "},
+		{"help", []string{"--help"}, false, 0, "Usage: wtscan-test"},
+		{"missing flag", []string{}, false, 2, "missing flags: --in"},
+		{"bad enum", []string{"--in", "x", "--log-format", "xml"}, false, 2, "log-format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var c testCLI
+			var out, errb bytes.Buffer
+			env, code, ok := Parse(context.Background(), "wtscan-test", "test", &c, &c.Shared, tt.args, nil, &out, &errb)
+			if ok != tt.wantOK || code != tt.wantCode {
+				t.Fatalf("ok=%v code=%d, want %v %d; stderr %s", ok, code, tt.wantOK, tt.wantCode, errb.String())
+			}
+			if !strings.Contains(out.String()+errb.String(), tt.wantOut) {
+				t.Errorf("output %q lacks %q", out.String()+errb.String(), tt.wantOut)
+			}
+			if ok && (env.Threads() != 3 || c.In != "x") {
+				t.Errorf("threads=%d in=%q", env.Threads(), c.In)
+			}
+		})
+	}
+}
+
+func TestFailWritesJSONAndPlainLine(t *testing.T) {
+	var c testCLI
+	var errb bytes.Buffer
+	env, _, ok := Parse(context.Background(), "wtscan-test", "test", &c, &c.Shared, []string{"--in", "x"}, nil, &bytes.Buffer{}, &errb)
+	if !ok {
+		t.Fatal("parse failed")
+	}
+	if code := env.Fail(errTest("read a.faa record 3 (\"q\"): empty sequence")); code != ExitFail {
+		t.Fatalf("code %d", code)
+	}
+	s := errb.String()
+	if !strings.Contains(s, `"level":"error"`) || !strings.Contains(s, "wtscan-test: error: read a.faa record 3") {
+		t.Fatalf("stderr = %s", s)
+	}
+}
+
+type errTest string
+
+func (e errTest) Error() string { return string(e) }

@@ -1,0 +1,111 @@
+package seqio
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func write(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func gz(t *testing.T, s string) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.Bytes()
+}
+
+func TestRead(t *testing.T) {
+	good := ">a gene=gyrA x\nMKV\nLL\n>b\nmkv\n"
+	full := gz(t, good)
+	tests := []struct {
+		name, file, content string
+		opt                 Options
+		wantIDs             string
+		wantSeq0            string
+		wantErr             string
+	}{
+		{name: "plain", file: "x.faa", content: good, opt: Options{Alphabet: Protein}, wantIDs: "a,b", wantSeq0: "MKVLL"},
+		{name: "crlf and blank lines", file: "x.faa", content: "\n>a\r\nMK\r\n\r\nV\r\n", wantIDs: "a", wantSeq0: "MKV"},
+		{name: "gzip", file: "x.faa.gz", content: string(full), wantIDs: "a,b", wantSeq0: "MKVLL"},
+		{name: "truncated gzip", file: "x.faa.gz", content: string(full[:len(full)-10]), wantErr: "truncated"},
+		{name: "empty file", file: "x.faa", content: "", wantErr: "no FASTA records"},
+		{name: "empty allowed", file: "x.faa", content: "", opt: Options{AllowEmpty: true}, wantIDs: ""},
+		{name: "empty sequence", file: "x.faa", content: ">a\n>b\nMK\n", wantErr: `record 1 ("a"): empty sequence`},
+		{name: "duplicate id", file: "x.faa", content: ">a\nMK\n>a\nMV\n", wantErr: `record 2 ("a"): duplicate id (first seen as record 1)`},
+		{name: "duplicate allowed", file: "x.faa", content: ">a\nMK\n>a\nMV\n", opt: Options{AllowDupID: true}, wantIDs: "a,a", wantSeq0: "MK"},
+		{name: "wrong alphabet", file: "x.faa", content: ">a\nMK1V\n", opt: Options{Alphabet: Protein}, wantErr: `character '1' at position 3`},
+		{name: "protein as DNA", file: "x.fna", content: ">c\nACGTEF\n", opt: Options{Alphabet: DNA}, wantErr: `character 'E' at position 5`},
+		{name: "not fasta", file: "x.faa", content: "hello\nworld\n", wantErr: "not FASTA"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := write(t, tt.file, tt.content)
+			recs, err := ReadAll(p, tt.opt)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				if !strings.Contains(err.Error(), p) {
+					t.Errorf("error does not name the file: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, r := range recs {
+				ids = append(ids, r.ID)
+			}
+			if got := strings.Join(ids, ","); got != tt.wantIDs {
+				t.Errorf("ids = %q, want %q", got, tt.wantIDs)
+			}
+			if tt.wantSeq0 != "" && string(recs[0].Seq) != tt.wantSeq0 {
+				t.Errorf("seq = %q, want %q", recs[0].Seq, tt.wantSeq0)
+			}
+		})
+	}
+}
+
+func TestTag(t *testing.T) {
+	r := Record{Desc: "xgene=no gene=gyrA [organism=Salmonella_enterica] note=a;b"}
+	for key, want := range map[string]string{"gene": "gyrA", "organism": "Salmonella_enterica", "note": "a", "missing": ""} {
+		if got := r.Tag(key); got != want {
+			t.Errorf("Tag(%q) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+func TestWriterRoundTrip(t *testing.T) {
+	var b bytes.Buffer
+	w := NewWriter(&b)
+	w.Width = 4
+	w.Write("q1", "gene=gyrA", []byte("MKVLLAA"))
+	w.Flush()
+	if b.String() != ">q1 gene=gyrA\nMKVL\nLAA\n" {
+		t.Fatalf("got %q", b.String())
+	}
+	p := write(t, "rt.faa", b.String())
+	recs, err := ReadAll(p, Options{Alphabet: Protein})
+	if err != nil || len(recs) != 1 || string(recs[0].Seq) != "MKVLLAA" || recs[0].Tag("gene") != "gyrA" {
+		t.Fatalf("round trip: %+v %v", recs, err)
+	}
+}
+
+func TestLooksLikeDNA(t *testing.T) {
+	if !LooksLikeDNA([]byte("ATGACCGATNNACGT")) || LooksLikeDNA([]byte("MSDLAREITPVNIEEELKSS")) {
+		t.Fatal("LooksLikeDNA misclassifies")
+	}
+}

@@ -1,0 +1,111 @@
+package table
+
+// Schema names and versions of wtscan's tables. Adding a column keeps the
+// version; renaming or retyping one bumps it.
+const (
+	SchemaProteins   = "proteins/1"
+	SchemaAlignments = "alignments/1"
+	SchemaMutations  = "mutations/1"
+	SchemaSites      = "sites/1"
+)
+
+// Protein is one gene copy found in a sample (wtscan-extract).
+type Protein struct {
+	SampleID         string  `parquet:"sample_id,dict"`
+	Gene             string  `parquet:"gene,dict"`
+	Copy             int32   `parquet:"copy"`
+	ReferenceID      string  `parquet:"reference_id,dict"`
+	Contig           string  `parquet:"contig"`
+	Start            int64   `parquet:"start"` // 1-based, inclusive, on the contig's forward strand
+	End              int64   `parquet:"end"`
+	Strand           string  `parquet:"strand,dict"` // + or -
+	TranslationTable int32   `parquet:"translation_table"`
+	Protein          string  `parquet:"protein"`
+	CDS              string  `parquet:"cds"`
+	LengthAA         int32   `parquet:"length_aa"`
+	PartialStart     bool    `parquet:"partial_start"`
+	PartialEnd       bool    `parquet:"partial_end"`
+	InternalStops    int32   `parquet:"internal_stops"`
+	Method           string  `parquet:"method,dict"` // search, gff, genbank, abricate, rgi, amrfinder, fasta
+	HitIdentity      float64 `parquet:"hit_identity"`
+	HitCoverage      float64 `parquet:"hit_coverage"`
+	SeqHash          string  `parquet:"seq_hash"`
+	Frameshifts      string  `parquet:"frameshifts" wtscan:"optional"` // comma-separated reference positions, empty when none
+	Organism         string  `parquet:"organism,dict" wtscan:"optional"`
+}
+
+// Alignment is one query × reference pair (wtscan-align). Score, Identity,
+// Similarity, Gaps and Length mean exactly what EMBOSS water prints.
+type Alignment struct {
+	SampleID      string  `parquet:"sample_id,dict"`
+	Gene          string  `parquet:"gene,dict"`
+	Copy          int32   `parquet:"copy"`
+	QueryID       string  `parquet:"query_id"`
+	ReferenceID   string  `parquet:"reference_id,dict"`
+	Score         float64 `parquet:"score"`
+	Identity      int32   `parquet:"identity"`
+	Similarity    int32   `parquet:"similarity"`
+	Gaps          int32   `parquet:"gaps"`
+	Length        int32   `parquet:"length"`
+	QueryStart    int32   `parquet:"query_start"`
+	QueryEnd      int32   `parquet:"query_end"`
+	QueryLength   int32   `parquet:"query_length"`
+	RefStart      int32   `parquet:"ref_start"`
+	RefEnd        int32   `parquet:"ref_end"`
+	RefLength     int32   `parquet:"ref_length"`
+	PctIdentity   float64 `parquet:"pct_identity"`
+	PctSimilarity float64 `parquet:"pct_similarity"`
+	PctGaps       float64 `parquet:"pct_gaps"`
+	RefCoverage   float64 `parquet:"ref_coverage"`
+	QueryCoverage float64 `parquet:"query_coverage"`
+	Quality       string  `parquet:"quality,dict"`
+	Cigar         string  `parquet:"cigar"`
+	AlignedQuery  string  `parquet:"aligned_query"`
+	AlignedRef    string  `parquet:"aligned_ref"`
+	Organism      string  `parquet:"organism,dict" wtscan:"optional"`
+	Pairing       string  `parquet:"pairing,dict" wtscan:"optional"` // how the reference was chosen: gene, gene+organism, gene-fallback, pairs, all
+	Matrix        string  `parquet:"matrix,dict" wtscan:"optional"`
+	GapOpen       float64 `parquet:"gap_open" wtscan:"optional"`
+	GapExtend     float64 `parquet:"gap_extend" wtscan:"optional"`
+	PartialStart  bool    `parquet:"partial_start" wtscan:"optional"`
+	PartialEnd    bool    `parquet:"partial_end" wtscan:"optional"`
+	QueryCDS      string  `parquet:"query_cds" wtscan:"optional"`
+	Frameshifts   string  `parquet:"frameshifts" wtscan:"optional"`
+}
+
+// Mutation is one change against the reference (wtscan-subscan).
+type Mutation struct {
+	SampleID       string  `parquet:"sample_id,dict"`
+	Gene           string  `parquet:"gene,dict"`
+	Copy           int32   `parquet:"copy"`
+	ReferenceID    string  `parquet:"reference_id,dict"`
+	Position       int32   `parquet:"position"`
+	EndPosition    int32   `parquet:"end_position"`
+	Ref            string  `parquet:"ref"`
+	Alt            string  `parquet:"alt"`
+	Type           string  `parquet:"type,dict"`
+	HGVS           string  `parquet:"hgvs"`
+	Short          string  `parquet:"short"`
+	Symbol         string  `parquet:"symbol"`
+	CodonRef       string  `parquet:"codon_ref"`
+	CodonAlt       string  `parquet:"codon_alt"`
+	Known          bool    `parquet:"known"`
+	CatalogID      string  `parquet:"catalog_id"`
+	DrugClasses    string  `parquet:"drug_classes"`
+	Phenotype      string  `parquet:"phenotype"`
+	PMIDs          string  `parquet:"pmids"`
+	CatalogName    string  `parquet:"catalog_name,dict"`
+	CatalogVersion string  `parquet:"catalog_version,dict"`
+	RetainedPct    float64 `parquet:"retained_pct" wtscan:"optional"` // for nonsense/truncation: % of reference length kept
+}
+
+// Site is one sample × catalogue site (wtscan-subscan).
+type Site struct {
+	SampleID string `parquet:"sample_id,dict"`
+	Gene     string `parquet:"gene,dict"`
+	Position int32  `parquet:"position"`
+	Ref      string `parquet:"ref"`
+	Status   string `parquet:"status,dict"` // WT, MUT, NOT_COVERED, AMBIGUOUS
+	Observed string `parquet:"observed"`
+	Copy     int32  `parquet:"copy" wtscan:"optional"`
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs, from Debian packages, every program and data set wtscan's tests,
+# benchmarks and demo use. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+packages=(
+  emboss            # water: the oracle of the alignment parity tests, and --engine water
+  parasail          # parasail_aligner: a peer in the benchmark
+  python3-biopython # PairwiseAligner: a peer in the benchmark
+  snakemake         # the workflow
+  kleborate-examples # four complete K. pneumoniae assemblies (real-genome tests, demo)
+  kleborate         # K. pneumoniae wild-type reference sequences (demo references)
+  ncbi-blast+       # tblastn: a peer in the extract benchmark
+  python3-scipy     # fisher_exact: oracle for the co-occurrence statistics
+  python3-statsmodels # multipletests: oracle for Benjamini-Hochberg
+  xz-utils
+  time              # /usr/bin/time -v: peak memory in the benchmarks
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
