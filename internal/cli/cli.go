@@ -47,7 +47,7 @@ func (s *Shared) NumThreads() int {
 // Env is what a step's Main receives and passes down: its streams and logger.
 type Env struct {
 	Ctx    context.Context
-	Args   []string // the command line, program name first
+	Args   []string // the command line, program name first, without runtime flags (-j, --log-*, --progress)
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
@@ -94,7 +94,7 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 	}
 	env = &Env{
 		Ctx:    ctx,
-		Args:   append([]string{name}, args...),
+		Args:   append([]string{name}, withoutRuntimeFlags(args)...),
 		Stdin:  stdin,
 		Stdout: stdout,
 		Stderr: stderr,
@@ -103,6 +103,33 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 	}
 	env.Log = NewLogger(stderr, shared.LogLevel, shared.LogFormat).With().Str("tool", name).Logger()
 	return env, ExitOK, true
+}
+
+// runtimeFlags change how a run goes, not what it writes; they are left out
+// of the command line recorded in outputs, so outputs are byte-identical
+// whatever --threads is.
+var runtimeFlags = map[string]bool{"-j": true, "--threads": true, "--log-level": true, "--log-format": true, "--progress": true}
+
+func withoutRuntimeFlags(args []string) []string {
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		name, _, hasValue := strings.Cut(a, "=")
+		if runtimeFlags[name] {
+			if !hasValue {
+				i++ // the value is the next argument
+			}
+			continue
+		}
+		if strings.HasPrefix(a, "-j") && len(a) > 2 && a[2] >= '0' && a[2] <= '9' {
+			continue // -j4
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // IsTerminal reports whether w is a terminal.

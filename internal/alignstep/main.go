@@ -1,0 +1,291 @@
+package alignstep
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"sync"
+
+	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/table"
+)
+
+const description = `Align proteins to their wild-type references with Smith-Waterman scored exactly as EMBOSS water.
+
+Each query meets the reference of its gene (a proteins table's gene column, a
+FASTA gene= tag or --gene; organism= picks among per-organism references),
+the pairs of --pairs, or every reference with --all. Identical
+(reference, query) pairs are aligned once.`
+
+// maxCache bounds the distinct alignments kept for reuse across batches.
+const maxCache = 200_000
+
+// Main runs wtscan-align and returns its exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var c CLI
+	env, code, ok := cli.Parse(ctx, "wtscan-align", description, &c, &c.Shared, args, stdin, stdout, stderr)
+	if !ok {
+		return code
+	}
+	env.Started(map[string]any{"references": c.References, "queries": c.Queries, "out": c.Out, "engine": c.Engine})
+	counts, err := run(env, &c)
+	if err != nil {
+		return env.Fail(err)
+	}
+	return env.Done(counts)
+}
+
+func run(env *cli.Env, c *CLI) (map[string]any, error) {
+	refs, err := refset.Load(c.References)
+	if err != nil {
+		return nil, err
+	}
+	m, err := align.MatrixByName(c.Matrix)
+	if err != nil {
+		return nil, fmt.Errorf("--matrix: %w", err)
+	}
+	params := align.Params{Matrix: m, GapOpen: c.GapOpen, GapExtend: c.GapExtend}
+	eng, err := newEngine(c.Engine, params, refs, env.Threads())
+	if err != nil {
+		return nil, err
+	}
+	p := &pairer{refs: refs, all: c.All}
+	if c.Pairs != "" {
+		if p.explicit, err = loadPairs(c.Pairs, refs); err != nil {
+			return nil, err
+		}
+		p.pairsSrc = c.Pairs
+	}
+
+	inputs := append([]string{c.Queries, c.Pairs}, refs.Files...)
+	meta, err := table.NewMeta(table.SchemaAlignments, env.Args, inputs...)
+	if err != nil {
+		return nil, err
+	}
+	meta.Extra = map[string]string{
+		"wtscan.references":        c.References,
+		"wtscan.references.digest": refs.Digest(),
+		"wtscan.matrix":            c.Matrix,
+		"wtscan.gapopen":           fmt.Sprint(c.GapOpen),
+		"wtscan.gapextend":         fmt.Sprint(c.GapExtend),
+		"wtscan.engine":            c.Engine,
+	}
+	out, err := table.Create[table.Alignment](c.Out, meta)
+	if err != nil {
+		return nil, err
+	}
+	defer out.Abort()
+	var srs *srsWriter
+	if c.EmbossOut != "" {
+		if srs, err = newSRSWriter(c.EmbossOut, params); err != nil {
+			return nil, err
+		}
+		defer srs.abort()
+	}
+
+	cache := map[cacheKey]*align.Result{}
+	seenQuery := map[string]string{}
+	prog := env.Progress("aligned", 0)
+	var nQueries, nPairs, nAligned int
+	tierCount := map[string]int{}
+	rows := make([]table.Alignment, 0, batchSize)
+	err = readQueries(c.Queries, c.Gene, c.Organism, func(batch []query) error {
+		if err := env.Ctx.Err(); err != nil {
+			return err
+		}
+		var jobs []job
+		for i := range batch {
+			q := &batch[i]
+			if first, dup := seenQuery[q.row.QueryID]; dup {
+				return fmt.Errorf("%s: duplicate query id %q (first at %s)", q.where, q.row.QueryID, first)
+			}
+			seenQuery[q.row.QueryID] = q.where
+			if jobs, err = p.pairs(q, i, jobs); err != nil {
+				return err
+			}
+		}
+		nQueries += len(batch)
+		// Align each distinct (reference, query sequence) pair once.
+		var todo []pending
+		index := map[cacheKey]int{}
+		for _, j := range jobs {
+			k := cacheKey{j.ref.ID, string(batch[j.q].seq)}
+			if _, ok := cache[k]; ok {
+				continue
+			}
+			if _, ok := index[k]; ok {
+				continue
+			}
+			index[k] = len(todo)
+			todo = append(todo, pending{key: k, seq: batch[j.q].seq, ref: j.ref, where: batch[j.q].where})
+		}
+		if err := eng.alignAll(env.Ctx, todo); err != nil {
+			return err
+		}
+		nAligned += len(todo)
+		if len(cache)+len(todo) > maxCache {
+			clear(cache)
+		}
+		for i := range todo {
+			cache[todo[i].key] = &todo[i].res
+		}
+		rows = rows[:0]
+		for _, j := range jobs {
+			q := &batch[j.q]
+			var res *align.Result
+			if i, ok := index[cacheKey{j.ref.ID, string(q.seq)}]; ok {
+				res = &todo[i].res
+			} else {
+				res = cache[cacheKey{j.ref.ID, string(q.seq)}]
+			}
+			row := makeRow(q, j, res, c, len(q.seq))
+			tierCount[row.Quality]++
+			rows = append(rows, row)
+			if srs != nil {
+				if err := srs.write(q, j.ref, res); err != nil {
+					return err
+				}
+			}
+		}
+		nPairs += len(jobs)
+		prog.Add(int64(len(batch)))
+		return out.Write(rows...)
+	})
+	prog.Finish()
+	if err != nil {
+		return nil, err
+	}
+	if nQueries == 0 {
+		return nil, fmt.Errorf("%s: no queries", c.Queries)
+	}
+	if srs != nil {
+		if err := srs.commit(); err != nil {
+			return nil, err
+		}
+	}
+	if err := out.Close(); err != nil {
+		return nil, err
+	}
+	return map[string]any{"queries": nQueries, "pairs": nPairs, "distinct_pairs_aligned": nAligned, "quality": tierCount, "out": c.Out}, nil
+}
+
+type cacheKey struct{ ref, seq string }
+
+// pending is one distinct pair to align and, after alignAll, its result.
+type pending struct {
+	key   cacheKey
+	seq   []byte
+	ref   *refset.Reference
+	where string
+	res   align.Result
+}
+
+func pct(n, d int) float64 {
+	if d == 0 {
+		return 0
+	}
+	return math.Round(1000*float64(n)/float64(d)) / 10
+}
+
+func makeRow(q *query, j job, res *align.Result, c *CLI, qlen int) table.Alignment {
+	row := q.row
+	row.ReferenceID = j.ref.ID
+	row.Pairing = j.pairing
+	row.Score = res.Score
+	row.Identity, row.Similarity = int32(res.Identity), int32(res.Similarity)
+	row.Gaps, row.Length = int32(res.Gaps), int32(res.Length)
+	row.QueryStart, row.QueryEnd = int32(res.QueryStart), int32(res.QueryEnd)
+	row.RefStart, row.RefEnd = int32(res.RefStart), int32(res.RefEnd)
+	row.QueryLength, row.RefLength = int32(qlen), int32(len(j.ref.Protein))
+	row.PctIdentity = pct(res.Identity, res.Length)
+	row.PctSimilarity = pct(res.Similarity, res.Length)
+	row.PctGaps = pct(res.Gaps, res.Length)
+	if res.RefEnd > 0 {
+		row.RefCoverage = pct(res.RefEnd-res.RefStart+1, len(j.ref.Protein))
+		row.QueryCoverage = pct(res.QueryEnd-res.QueryStart+1, qlen)
+	}
+	row.Quality = quality(c.tiers, row.PctIdentity, row.RefCoverage, res.Score)
+	row.Cigar = res.Cigar()
+	row.AlignedQuery, row.AlignedRef = res.AlignedQuery, res.AlignedRef
+	row.Matrix, row.GapOpen, row.GapExtend = c.Matrix, c.GapOpen, c.GapExtend
+	if row.Gene == "" {
+		row.Gene = j.ref.Gene
+	}
+	if row.Organism == "" {
+		row.Organism = j.ref.Organism
+	}
+	return row
+}
+
+// engine aligns batches of distinct pairs.
+type engine interface {
+	alignAll(ctx context.Context, todo []pending) error
+}
+
+func newEngine(name string, p align.Params, refs *refset.Set, threads int) (engine, error) {
+	if name == "water" {
+		return newWaterEngine(p, threads)
+	}
+	profiles := map[string]*align.Profile{}
+	for _, r := range refs.Refs {
+		pr, err := align.NewProfile(p, r.Protein)
+		if err != nil {
+			return nil, fmt.Errorf("reference %s: %w", r.ID, err)
+		}
+		profiles[r.ID] = pr
+	}
+	return &builtin{params: p, profiles: profiles, threads: threads}, nil
+}
+
+// builtin runs internal/align on all cores. Results land in todo[i].res, so
+// the output order never depends on scheduling.
+type builtin struct {
+	params   align.Params
+	profiles map[string]*align.Profile
+	threads  int
+}
+
+func (b *builtin) alignAll(ctx context.Context, todo []pending) error {
+	workers := min(b.threads, len(todo))
+	if workers <= 1 {
+		return b.worker(ctx, todo, 0, 1)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = b.worker(ctx, todo, w, workers)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// worker aligns todo[w], todo[w+n], ...: interleaving balances long and short pairs.
+func (b *builtin) worker(ctx context.Context, todo []pending, w, n int) error {
+	a, err := align.NewAligner(b.params)
+	if err != nil {
+		return err
+	}
+	for i := w; i < len(todo); i += n {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		t := &todo[i]
+		t.res, err = a.AlignProfile(b.profiles[t.ref.ID], t.seq)
+		if err != nil {
+			return fmt.Errorf("%s against %s: %w", t.where, t.ref.ID, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,237 @@
+package alignstep
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/seqio"
+	"github.com/wtscan/wtscan/internal/table"
+)
+
+// query is one protein to align, with what the alignments row copies from it.
+type query struct {
+	row   table.Alignment // identity fields only: sample, gene, copy, query id, organism, partial flags, CDS, frameshifts
+	seq   []byte
+	where string // "file record N" or "file line N", for messages
+}
+
+var sampleIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// batchSize bounds the queries held in memory at once.
+const batchSize = 8192
+
+// readQueries streams the queries of path in batches. A proteins table is
+// recognised by its extension (.parquet, .tsv, .tsv.gz); anything else is FASTA.
+func readQueries(path, gene, organism string, fn func([]query) error) error {
+	if _, err := table.FormatOf(path); err == nil && path != "-" {
+		return readProteinTable(path, organism, fn)
+	}
+	batch := make([]query, 0, batchSize)
+	err := seqio.Read(path, seqio.Options{Alphabet: seqio.Protein}, func(r seqio.Record) error {
+		q := query{seq: stripStop(r.Seq), where: fmt.Sprintf("%s record %d (%q)", path, r.N, r.ID)}
+		q.row.QueryID = r.ID
+		q.row.SampleID = r.Tag("sample")
+		if q.row.SampleID == "" {
+			q.row.SampleID = r.ID
+		}
+		q.row.Gene = r.Tag("gene")
+		if q.row.Gene == "" {
+			q.row.Gene = gene
+		}
+		q.row.Copy = 1
+		if c := r.Tag("copy"); c != "" {
+			n, err := strconv.Atoi(c)
+			if err != nil || n < 1 {
+				return fmt.Errorf("%s: copy=%q is not a positive integer", q.where, c)
+			}
+			q.row.Copy = int32(n)
+		}
+		q.row.Organism = r.Tag("organism")
+		if q.row.Organism == "" {
+			q.row.Organism = organism
+		}
+		if strings.ContainsRune(string(q.seq), '-') {
+			return fmt.Errorf("%s: contains gap characters '-': give unaligned proteins", q.where)
+		}
+		if len(q.seq) == 0 {
+			return fmt.Errorf("%s: only a stop codon, no residues", q.where)
+		}
+		batch = append(batch, q)
+		if len(batch) == batchSize {
+			err := fn(batch)
+			batch = make([]query, 0, batchSize)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
+}
+
+// stripStop drops one terminal '*' (the translated stop codon).
+func stripStop(s []byte) []byte {
+	if n := len(s); n > 0 && s[n-1] == '*' {
+		return s[:n-1]
+	}
+	return s
+}
+
+func readProteinTable(path, organism string, fn func([]query) error) error {
+	r, err := table.Open[table.Protein](path, table.SchemaProteins)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	buf := make([]table.Protein, batchSize)
+	row := 0
+	for {
+		n, rerr := r.Read(buf)
+		batch := make([]query, 0, n)
+		for _, p := range buf[:n] {
+			row++
+			where := fmt.Sprintf("%s row %d", path, row)
+			if r.Line() > 0 {
+				where = fmt.Sprintf("%s line %d", path, row+1)
+			}
+			if !sampleIDRe.MatchString(p.SampleID) {
+				return fmt.Errorf("%s: sample_id %q must match %s", where, p.SampleID, sampleIDRe)
+			}
+			if p.Gene == "" {
+				return fmt.Errorf("%s: empty gene", where)
+			}
+			seq := stripStop([]byte(strings.ToUpper(p.Protein)))
+			if len(seq) == 0 {
+				return fmt.Errorf("%s (%s %s copy %d): empty protein", where, p.SampleID, p.Gene, p.Copy)
+			}
+			if pos, c, bad := seqio.Protein.Check(seq); bad || strings.IndexByte(string(seq), '-') >= 0 {
+				if !bad {
+					pos, c = strings.IndexByte(string(seq), '-')+1, '-'
+				}
+				return fmt.Errorf("%s (%s %s copy %d): character %q at position %d is not an amino-acid code", where, p.SampleID, p.Gene, p.Copy, c, pos)
+			}
+			q := query{seq: seq, where: where}
+			q.row.SampleID, q.row.Gene, q.row.Copy = p.SampleID, p.Gene, p.Copy
+			q.row.QueryID = fmt.Sprintf("%s|%s|%d", p.SampleID, p.Gene, p.Copy)
+			q.row.Organism = p.Organism
+			if q.row.Organism == "" {
+				q.row.Organism = organism
+			}
+			q.row.PartialStart, q.row.PartialEnd = p.PartialStart, p.PartialEnd
+			q.row.QueryCDS, q.row.Frameshifts = p.CDS, p.Frameshifts
+			batch = append(batch, q)
+		}
+		if len(batch) > 0 {
+			if err := fn(batch); err != nil {
+				return err
+			}
+		}
+		if errors.Is(rerr, io.EOF) {
+			return nil
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+}
+
+// pairer decides which references each query meets.
+type pairer struct {
+	refs     *refset.Set
+	all      bool
+	explicit map[string][]string // query id -> reference ids, from --pairs
+	pairsSrc string
+}
+
+// job is one query × reference pair of a batch.
+type job struct {
+	q       int // index in the batch
+	ref     *refset.Reference
+	pairing string
+}
+
+func (p *pairer) pairs(q *query, qi int, out []job) ([]job, error) {
+	switch {
+	case p.all:
+		for _, r := range p.refs.Refs {
+			out = append(out, job{qi, r, "all"})
+		}
+	case p.explicit != nil:
+		ids, ok := p.explicit[q.row.QueryID]
+		if !ok {
+			return out, fmt.Errorf("%s: query %q has no line in --pairs %s", q.where, q.row.QueryID, p.pairsSrc)
+		}
+		for _, id := range ids {
+			out = append(out, job{qi, p.refs.ByID(id), "pairs"})
+		}
+	default:
+		if q.row.Gene == "" {
+			return out, fmt.Errorf("%s: no gene (give a gene= header tag, --gene, --pairs or --all)", q.where)
+		}
+		r, how, err := p.refs.ForGene(q.row.Gene, q.row.Organism)
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", q.where, err)
+		}
+		out = append(out, job{qi, r, how})
+	}
+	return out, nil
+}
+
+// loadPairs reads a --pairs file: tab-separated query_id and reference_id,
+// with an optional header line naming those two columns.
+func loadPairs(path string, refs *refset.Set) (map[string][]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--pairs: %w", err)
+	}
+	defer f.Close()
+	m := map[string][]string{}
+	seen := map[[2]string]bool{}
+	sc := bufio.NewScanner(f)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimRight(sc.Text(), "\r")
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		parts := strings.Split(text, "\t")
+		if len(parts) < 2 {
+			return nil, fmt.Errorf("%s line %d: want query_id<TAB>reference_id", path, line)
+		}
+		qid, rid := strings.TrimSpace(parts[0]), strings.TrimSpace(parts[1])
+		if line == 1 && qid == "query_id" && rid == "reference_id" {
+			continue
+		}
+		if qid == "" || rid == "" {
+			return nil, fmt.Errorf("%s line %d: empty query_id or reference_id", path, line)
+		}
+		if refs.ByID(rid) == nil {
+			return nil, fmt.Errorf("%s line %d: reference %q is not in the reference set", path, line, rid)
+		}
+		k := [2]string{qid, rid}
+		if seen[k] {
+			return nil, fmt.Errorf("%s line %d: pair %s × %s listed twice", path, line, qid, rid)
+		}
+		seen[k] = true
+		m[qid] = append(m[qid], rid)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("%s: no pairs", path)
+	}
+	return m, nil
+}
