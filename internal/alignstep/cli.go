@@ -55,6 +55,9 @@ func (c *CLI) Validate() error {
 		return fmt.Errorf("--quality-thresholds: %w", err)
 	}
 	c.tiers = tiers
+	if c.References == "" {
+		return nil // kong reports the missing required flag
+	}
 	if _, err := os.Stat(c.References); err != nil {
 		return fmt.Errorf("--references: %w", err)
 	}

@@ -1,0 +1,32 @@
+// Package e2e runs the wtscan binaries end to end from testscript files
+// (testdata/script/*.txtar): each script calls the real commands, checks exit
+// codes, standard error and the files left behind.
+package e2e
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/testdata"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"wtscan-align": func() { os.Exit(alignstep.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScripts(t *testing.T) {
+	shared := testdata.Shared(t, ".")
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("SHARED", shared)
+			return nil
+		},
+	})
+}
