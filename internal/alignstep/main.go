@@ -80,7 +80,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	defer out.Abort()
 	var srs *srsWriter
 	if c.EmbossOut != "" {
-		if srs, err = newSRSWriter(c.EmbossOut, params); err != nil {
+		if srs, err = newSRSWriter(c.EmbossOut, params, env.Args); err != nil {
 			return nil, err
 		}
 		defer srs.abort()

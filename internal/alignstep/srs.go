@@ -1,24 +1,129 @@
 package alignstep
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
 
 	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/refset"
 )
 
-type srsWriter struct{}
-
-func newSRSWriter(path string, p align.Params) (*srsWriter, error) {
-	return nil, fmt.Errorf("--emboss-out: not available yet")
+// srsWriter streams alignments as EMBOSS srspair text (--emboss-out), in the
+// order of the table rows. Query names are the query ids, reference names the
+// reference ids, as water would print them for the same FASTA files.
+type srsWriter struct {
+	f      *fsx.AtomicFile
+	w      *bufio.Writer
+	params align.Params
+	args   []string
 }
-func (s *srsWriter) write(q *query, ref *refset.Reference, res *align.Result) error { return nil }
-func (s *srsWriter) commit() error                                                  { return nil }
-func (s *srsWriter) abort()                                                         {}
+
+func newSRSWriter(path string, p align.Params, args []string) (*srsWriter, error) {
+	f, err := fsx.CreateAtomic(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &srsWriter{f: f, w: bufio.NewWriterSize(f, 1<<16), params: p, args: args}
+	if err := align.WriteSRSHeader(s.w, align.SRSHeader{Program: "water (wtscan-align)", Commandline: args}); err != nil {
+		f.Abort()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *srsWriter) write(q *query, ref *refset.Reference, res *align.Result) error {
+	return align.WriteSRSPairRecord(s.w, align.SRSPair{
+		QueryName: q.row.QueryID, RefName: ref.ID,
+		Matrix: s.params.Matrix.Name, GapOpen: s.params.GapOpen, GapExtend: s.params.GapExtend,
+		Result: *res,
+	})
+}
+
+func (s *srsWriter) commit() error {
+	if err := align.WriteSRSFooter(s.w); err != nil {
+		return err
+	}
+	if err := s.w.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", s.f.Target(), err)
+	}
+	return s.f.Commit()
+}
+
+func (s *srsWriter) abort() { s.f.Abort() }
+
+// waterEngine runs the installed EMBOSS water once per distinct pair
+// (--engine water): the reference implementation, for cross-checks and for
+// labs that must cite water itself.
+type waterEngine struct {
+	bin     string
+	params  align.Params
+	threads int
+	matrix  string // path of the matrix file given to -datafile
+}
 
 func newWaterEngine(p align.Params, threads int) (engine, error) {
-	return nil, fmt.Errorf("--engine water: not available yet")
+	bin, err := exec.LookPath("water")
+	if err != nil {
+		return nil, errors.New("--engine water: EMBOSS water is not on PATH (install the Debian package emboss, or use --engine builtin)")
+	}
+	return &waterEngine{bin: bin, params: p, threads: threads, matrix: p.Matrix.Name}, nil
 }
 
-var _ = context.Background
+func (w *waterEngine) alignAll(ctx context.Context, todo []pending) error {
+	dir, err := os.MkdirTemp("", "wtscan-water-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var wg sync.WaitGroup
+	errs := make([]error, len(todo))
+	sem := make(chan struct{}, max(1, w.threads))
+	for i := range todo {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = w.one(ctx, dir, i, &todo[i])
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (w *waterEngine) one(ctx context.Context, dir string, i int, t *pending) error {
+	qf := filepath.Join(dir, "q"+strconv.Itoa(i)+".fa")
+	rf := filepath.Join(dir, "r"+strconv.Itoa(i)+".fa")
+	if err := os.WriteFile(qf, []byte(">query\n"+string(t.seq)+"\n"), 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(rf, []byte(">reference\n"+string(t.ref.Protein)+"\n"), 0o600); err != nil {
+		return err
+	}
+	defer os.Remove(qf)
+	defer os.Remove(rf)
+	cmd := exec.CommandContext(ctx, w.bin, "-auto", "-asequence", qf, "-bsequence", rf,
+		"-gapopen", strconv.FormatFloat(w.params.GapOpen, 'f', -1, 64),
+		"-gapextend", strconv.FormatFloat(w.params.GapExtend, 'f', -1, 64),
+		"-datafile", w.matrix, "-aformat", "srspair", "-outfile", "stdout")
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s against %s: water failed: %v: %s", t.where, t.ref.ID, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	pairs, err := align.ParseSRSPair(&out)
+	if err != nil || len(pairs) != 1 {
+		return fmt.Errorf("%s against %s: cannot read water's output: %v", t.where, t.ref.ID, err)
+	}
+	t.res = pairs[0].Result
+	return nil
+}
