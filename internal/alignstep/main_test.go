@@ -193,7 +193,7 @@ func TestBadInput(t *testing.T) {
 	w.Close()
 	tests := []struct {
 		name, queries, want string
-		extra           []string
+		extra               []string
 	}{
 		{"empty sequence", ">q1 gene=gyrA\n>q2 gene=gyrA\nMKV\n", `record 1 ("q1"): empty sequence`, nil},
 		{"not amino acids", ">q1 gene=gyrA\nMKV1L\n", `character '1' at position 4`, nil},

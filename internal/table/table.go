@@ -152,4 +152,3 @@ func Sniff(path string) (string, error) {
 	v, _ := pf.Lookup(KeySchema)
 	return v, nil
 }
-
