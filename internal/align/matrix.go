@@ -1,0 +1,97 @@
+package align
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+//go:generate go run ./internal/genmatrix -data /usr/share/EMBOSS/data -out matrices_gen.go
+
+// matrixData is one embedded EMBOSS matrix as written by internal/genmatrix.
+type matrixData struct {
+	name     string
+	alphabet string // residue letters in file order
+	values   []int8 // len(alphabet)² scores, row-major
+}
+
+// Matrix is a substitution matrix read from an EMBOSS matrix file.
+//
+// Residues are mapped to matrix indices the way EMBOSS does (ajSeqcvt):
+// each letter of the matrix header gets a code 1..K, upper and lower case
+// alike; every other byte gets code 0, which scores 0 against everything and
+// is never counted as identical or similar. A Matrix is read-only and safe
+// for concurrent use.
+type Matrix struct {
+	Name string
+
+	alphabet string
+	size     int        // K+1: code 0 is the unknown residue
+	code     [256]uint8 // byte -> code
+	scores   []int32    // size×size, row 0 and column 0 are zero
+	maxScore int32      // largest entry
+}
+
+var matricesByName = func() map[string]*Matrix {
+	m := make(map[string]*Matrix, len(builtinMatrices))
+	for _, d := range builtinMatrices {
+		m[d.name] = newMatrix(d)
+	}
+	return m
+}()
+
+func newMatrix(d matrixData) *Matrix {
+	k := len(d.alphabet)
+	m := &Matrix{Name: d.name, alphabet: d.alphabet, size: k + 1}
+	for i := 0; i < k; i++ {
+		c := d.alphabet[i]
+		m.code[c] = uint8(i + 1)
+		if c >= 'A' && c <= 'Z' {
+			m.code[c+'a'-'A'] = uint8(i + 1)
+		}
+	}
+	m.scores = make([]int32, m.size*m.size)
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			v := int32(d.values[i*k+j])
+			m.scores[(i+1)*m.size+j+1] = v
+			if v > m.maxScore {
+				m.maxScore = v
+			}
+		}
+	}
+	return m
+}
+
+// MatrixNames returns the names of the built-in matrices, sorted.
+func MatrixNames() []string {
+	names := make([]string, 0, len(matricesByName))
+	for n := range matricesByName {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// MatrixByName returns a built-in EMBOSS matrix such as "EBLOSUM62" or
+// "EPAM250". Names are matched case-insensitively.
+func MatrixByName(name string) (*Matrix, error) {
+	if m, ok := matricesByName[strings.ToUpper(strings.TrimSpace(name))]; ok {
+		return m, nil
+	}
+	return nil, fmt.Errorf("unknown scoring matrix %q; known matrices: %s", name, strings.Join(MatrixNames(), ", "))
+}
+
+// Alphabet returns the residue letters of the matrix in EMBOSS file order.
+func (m *Matrix) Alphabet() string { return m.alphabet }
+
+// Score returns the raw matrix value for residues a and b (0 when either is
+// not in the matrix alphabet, as in EMBOSS).
+func (m *Matrix) Score(a, b byte) int {
+	return int(m.scores[int(m.code[a])*m.size+int(m.code[b])])
+}
+
+// codeScore returns the matrix value for two residue codes.
+func (m *Matrix) codeScore(ca, cb uint8) int32 {
+	return m.scores[int(ca)*m.size+int(cb)]
+}

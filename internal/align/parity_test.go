@@ -1,0 +1,281 @@
+package align
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// requireWater returns the path of EMBOSS water. Without it the parity tests
+// fail on CI (CI=true) and are skipped, loudly, elsewhere.
+func requireWater(t testing.TB) string {
+	t.Helper()
+	p, err := exec.LookPath("water")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("EMBOSS water is not on PATH but CI=true: install the Debian package 'emboss' (the parity tests need the real water)")
+		}
+		t.Skip("SKIPPING water parity test: EMBOSS water not on PATH (install Debian package 'emboss'; with CI=true this fails)")
+	}
+	return p
+}
+
+// runWater aligns query against each of refs with the real water and
+// returns the parsed pairs, in order.
+func runWater(t testing.TB, water, dir, tag string, query []byte, qname string, refs [][]byte, rnames []string, matrix string, open, ext float64) []SRSPair {
+	t.Helper()
+	qf := filepath.Join(dir, tag+"_q.fa")
+	rf := filepath.Join(dir, tag+"_r.fa")
+	of := filepath.Join(dir, tag+".srspair")
+	var rb strings.Builder
+	for k, r := range refs {
+		rb.WriteString(wrapFasta(rnames[k], r))
+	}
+	if err := os.WriteFile(qf, []byte(wrapFasta(qname, query)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rf, []byte(rb.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(water,
+		"-asequence", qf, "-sprotein1",
+		"-bsequence", rf, "-sprotein2",
+		"-datafile", matrix,
+		"-gapopen", fmt.Sprint(open), "-gapextend", fmt.Sprint(ext),
+		"-aformat", "srspair", "-outfile", of)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("water %s: %v\n%s", tag, err, stderr.String())
+	}
+	f, err := os.Open(of)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pairs, err := ParseSRSPair(f)
+	if err != nil {
+		t.Fatalf("parse water output %s: %v", of, err)
+	}
+	if len(pairs) != len(refs) {
+		t.Fatalf("water %s: %d pairs in output, want %d", tag, len(pairs), len(refs))
+	}
+	return pairs
+}
+
+// waterBody returns the per-pair part of a water srspair file: from the first
+// pair's rule to the closing rules.
+func waterBody(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	i := strings.Index(s, srsPairRule+"\n")
+	j := strings.LastIndex(s, srsFooter+"\n"+srsFooter+"\n")
+	if i < 0 || j < i {
+		t.Fatalf("%s: no pair blocks", path)
+	}
+	return s[i:j]
+}
+
+// TestWaterParity aligns 2,000+ generated pairs with the real EMBOSS water
+// and with this package, and requires the same score, counts, coordinates
+// and aligned strings on every pair.
+func TestWaterParity(t *testing.T) {
+	water := requireWater(t)
+	nFam, perFam := 260, 8 // 2,080 pairs
+	if testing.Short() {
+		nFam = 30
+	}
+	fams := genFamilies(20240601, nFam, perFam)
+	dir := t.TempDir()
+
+	type outcome struct {
+		pairs, sameScore, sameAll int
+		sameText, texts           int
+		byKind                    map[string]int
+		diffs                     []string
+	}
+	var mu sync.Mutex
+	res := outcome{byKind: map[string]int{}}
+
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < max(2, runtime.NumCPU()); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range work {
+				fam := fams[f]
+				pp := parityParams[fam.params]
+				m, err := MatrixByName(pp.matrix)
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				params := Params{Matrix: m, GapOpen: pp.open, GapExtend: pp.ext}
+				al, err := NewAligner(params)
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				names := make([]string, len(fam.refs))
+				for k := range names {
+					names[k] = famRefName(f, k)
+				}
+				got := runWater(t, water, dir, famQueryName(f), fam.query, famQueryName(f), fam.refs, names, pp.matrix, pp.open, pp.ext)
+				var ours bytes.Buffer
+				for k, ref := range fam.refs {
+					want := got[k].Result
+					r, err := al.Align(fam.query, ref)
+					if err != nil {
+						t.Error(err)
+						continue
+					}
+					mu.Lock()
+					res.pairs++
+					if r.Score == want.Score {
+						res.sameScore++
+					}
+					if r == want {
+						res.sameAll++
+					} else {
+						res.byKind[fam.kinds[k]]++
+						if len(res.diffs) < 5 {
+							res.diffs = append(res.diffs, fmt.Sprintf("%s vs %s (%s, %s %v/%v):\n got  %+v\n want %+v",
+								famQueryName(f), names[k], fam.kinds[k], pp.matrix, pp.open, pp.ext, brief(r), brief(want)))
+						}
+					}
+					mu.Unlock()
+					if s := al.Score(fam.query, ref); s != r.Score {
+						t.Errorf("%s: Score()=%v, Align().Score=%v", names[k], s, r.Score)
+					}
+					rec := SRSPair{QueryName: famQueryName(f), RefName: names[k], Matrix: pp.matrix, GapOpen: pp.open, GapExtend: pp.ext, Result: r}
+					if err := WriteSRSPairRecord(&ours, rec); err != nil {
+						t.Error(err)
+					}
+				}
+				// The per-pair text must be byte-identical to water's.
+				wantText := waterBody(t, filepath.Join(dir, famQueryName(f)+".srspair"))
+				mu.Lock()
+				res.texts++
+				if ours.String() == wantText {
+					res.sameText++
+				} else if res.texts-res.sameText <= 2 {
+					t.Errorf("%s: srspair text differs from water's:\n%s", famQueryName(f), firstDiff(ours.String(), wantText))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for f := range fams {
+		work <- f
+	}
+	close(work)
+	wg.Wait()
+
+	t.Logf("water parity: %d pairs, %d same score, %d identical results (score, counts, coordinates, aligned strings); srspair text identical for %d of %d water runs",
+		res.pairs, res.sameScore, res.sameAll, res.sameText, res.texts)
+	if res.sameText != res.texts {
+		t.Errorf("srspair text differs for %d of %d water runs", res.texts-res.sameText, res.texts)
+	}
+	if res.sameAll != res.pairs {
+		t.Errorf("%d of %d pairs differ from water; by kind: %v", res.pairs-res.sameAll, res.pairs, res.byKind)
+		for _, d := range res.diffs {
+			t.Log(d)
+		}
+	}
+}
+
+// brief shortens the aligned strings of r for failure messages.
+func brief(r Result) Result {
+	cut := func(s string) string {
+		if len(s) > 60 {
+			return s[:30] + "…" + s[len(s)-30:]
+		}
+		return s
+	}
+	r.AlignedQuery, r.AlignedRef = cut(r.AlignedQuery), cut(r.AlignedRef)
+	return r
+}
+
+// firstDiff shows the first differing line of two texts.
+func firstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d:\n got  %q\n want %q", i+1, gl, wl)
+		}
+	}
+	return "(equal)"
+}
+
+// TestWaterParityEdge compares short, odd pairs with water: lengths 1 to 15,
+// unusual residues (X, *, B, Z, U, O, J, lower case), no positive pair, and
+// alignments that end in the first row or column, where water's edge rules
+// and reported score differ from textbook Smith-Waterman.
+func TestWaterParityEdge(t *testing.T) {
+	water := requireWater(t)
+	g := newSeqGen(7)
+	alpha := []byte("ACDEFGHIKLMNPQRSTVWYXBZUOJ*acdwxk")
+	rnd := func(n int) []byte {
+		s := make([]byte, n)
+		for i := range s {
+			if g.r.IntN(3) == 0 {
+				s[i] = alpha[g.r.IntN(len(alpha))]
+			} else {
+				s[i] = "WCGPAHY"[g.r.IntN(7)]
+			}
+		}
+		return s
+	}
+	dir := t.TempDir()
+	pairs, same := 0, 0
+	for f := 0; f < 40; f++ {
+		pp := parityParams[f%len(parityParams)]
+		m, _ := MatrixByName(pp.matrix)
+		al, err := NewAligner(Params{Matrix: m, GapOpen: pp.open, GapExtend: pp.ext})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := rnd(1 + g.r.IntN(15))
+		var refs [][]byte
+		var names []string
+		for k := 0; k < 10; k++ {
+			refs = append(refs, rnd(1+g.r.IntN(15)))
+			names = append(names, famRefName(f, k))
+		}
+		got := runWater(t, water, dir, fmt.Sprintf("e%03d", f), q, "q", refs, names, pp.matrix, pp.open, pp.ext)
+		for k, ref := range refs {
+			r, err := al.Align(q, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pairs++
+			if r == got[k].Result {
+				same++
+			} else {
+				t.Errorf("%s vs %s (%s %v/%v):\n got  %+v\n want %+v", q, ref, pp.matrix, pp.open, pp.ext, r, got[k].Result)
+			}
+			if s := al.Score(q, ref); s != r.Score {
+				t.Errorf("%s vs %s: Score()=%v, Align().Score=%v", q, ref, s, r.Score)
+			}
+		}
+	}
+	t.Logf("water edge parity: %d of %d pairs identical", same, pairs)
+}
