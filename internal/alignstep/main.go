@@ -210,6 +210,7 @@ func makeRow(q *query, j job, res *align.Result, c *CLI, qlen int) table.Alignme
 	row.Quality = quality(c.tiers, row.PctIdentity, row.RefCoverage, res.Score)
 	row.Cigar = res.Cigar()
 	row.AlignedQuery, row.AlignedRef = res.AlignedQuery, res.AlignedRef
+	row.Query = string(q.seq)
 	row.Matrix, row.GapOpen, row.GapExtend = c.Matrix, c.GapOpen, c.GapExtend
 	if row.Gene == "" {
 		row.Gene = j.ref.Gene

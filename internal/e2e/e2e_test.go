@@ -11,12 +11,14 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/subscan"
 	"github.com/wtscan/wtscan/internal/testdata"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"wtscan-align": func() { os.Exit(alignstep.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wtscan-align":   func() { os.Exit(alignstep.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wtscan-subscan": func() { os.Exit(subscan.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 	})
 }
 

@@ -71,6 +71,7 @@ type Alignment struct {
 	PartialEnd    bool    `parquet:"partial_end" wtscan:"optional"`
 	QueryCDS      string  `parquet:"query_cds" wtscan:"optional"`
 	Frameshifts   string  `parquet:"frameshifts" wtscan:"optional"`
+	Query         string  `parquet:"query" wtscan:"optional"` // the whole query protein, so callers see residues outside the local alignment
 }
 
 // Mutation is one change against the reference (wtscan-subscan).
@@ -97,6 +98,8 @@ type Mutation struct {
 	CatalogName    string  `parquet:"catalog_name,dict"`
 	CatalogVersion string  `parquet:"catalog_version,dict"`
 	RetainedPct    float64 `parquet:"retained_pct" wtscan:"optional"` // for nonsense/truncation: % of reference length kept
+	RequiredMut    string  `parquet:"required_mut" wtscan:"optional"` // combination rule(s) of the catalogue entries used (PointFinder Required_mut)
+	RequiredMet    bool    `parquet:"required_met" wtscan:"optional"` // false: known only in a combination this sample lacks (drug_classes then empty)
 }
 
 // Site is one sample × catalogue site (wtscan-subscan).

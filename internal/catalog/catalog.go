@@ -1,0 +1,364 @@
+package catalog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/wtscan/wtscan/internal/variant"
+)
+
+// Formats.
+const (
+	FormatAuto        = "auto"
+	FormatWtscan      = "wtscan"
+	FormatPointFinder = "pointfinder"
+	FormatAMRFinder   = "amrfinder"
+)
+
+// Entry is one known change.
+type Entry struct {
+	ID          string
+	File        string
+	Line        int
+	Gene        string
+	GeneName    string // PointFinder's Gene_name, checked against Gene
+	Reference   string // accession the position is counted on (may be empty)
+	Organism    string
+	Type        variant.Type
+	Position    int
+	EndPosition int
+	Ref         string   // reference residue(s)
+	RefCodon    string   // reference codon(s), may be empty
+	Alts        []string // alternatives (see doc.go)
+	DrugClasses []string
+	Phenotype   string
+	PMIDs       []string
+	Requires    Requirement
+	RequiresRaw string
+	Source      string
+	Version     string
+	Notes       string
+
+	// filled by Validate for indel entries: the entry's change as the caller
+	// names it (3'-shifted), one per alternative
+	normalized []variant.Event
+}
+
+// Where is "file:line".
+func (e *Entry) Where() string { return fmt.Sprintf("%s:%d", e.File, e.Line) }
+
+// Token is one change of a combination rule: gene_RefPosAlts.
+type Token struct {
+	Gene string
+	Pos  int
+	Ref  byte
+	Alts string // alternative residues; empty: any change at Pos
+	Raw  string
+}
+
+// Requirement is a combination rule: any of the alternatives, each needing
+// all of its tokens.
+type Requirement [][]Token
+
+// Note is a row skipped on purpose (not an error).
+type Note struct {
+	File string
+	Line int
+	Msg  string
+}
+
+// Problem is a fault of one catalogue line.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+
+// Problems is every fault found; as an error it lists them all.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d catalogue fault(s):", len(ps))
+	for _, p := range ps {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	return b.String()
+}
+
+// Catalog is a loaded catalogue.
+type Catalog struct {
+	Name    string
+	Version string
+	Format  string
+	Path    string
+	Files   []string
+	Digest  string // SHA-256 over the bytes of every file read, in order
+	Entries []*Entry
+	Notes   []Note
+	byKey   map[string][]*Entry // gene \t position
+}
+
+// Options tune loading.
+type Options struct {
+	Format   string // auto, wtscan, pointfinder, amrfinder
+	Organism string // AMRFinderPlus: the organism whose rows to use
+	Name     string // overrides the catalogue name
+	Version  string // overrides the catalogue version
+}
+
+// Load reads a catalogue. Lines that do not parse are all reported, with
+// their file and line, as Problems.
+func Load(path string, opt Options) (*Catalog, error) {
+	format := opt.Format
+	if format == "" {
+		format = FormatAuto
+	}
+	file := path
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("catalogue: %w", err)
+	}
+	if st.IsDir() {
+		switch {
+		case exists(filepath.Join(path, "resistens-overview.txt")):
+			file = filepath.Join(path, "resistens-overview.txt")
+			if format == FormatAuto {
+				format = FormatPointFinder
+			}
+		case exists(filepath.Join(path, "AMRProt-mutation.tsv")):
+			file = filepath.Join(path, "AMRProt-mutation.tsv")
+			if format == FormatAuto {
+				format = FormatAMRFinder
+			}
+		default:
+			return nil, fmt.Errorf("catalogue folder %s holds neither resistens-overview.txt (PointFinder) nor AMRProt-mutation.tsv (AMRFinderPlus)", path)
+		}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("catalogue: %w", err)
+	}
+	if format == FormatAuto {
+		format, err = detect(file, data)
+		if err != nil {
+			return nil, err
+		}
+	}
+	c := &Catalog{Format: format, Path: path, Files: []string{file}}
+	h := sha256.New()
+	h.Write(data)
+	var probs Problems
+	switch format {
+	case FormatWtscan:
+		c.Name = "wtscan"
+		probs = c.parseWtscan(file, data)
+	case FormatPointFinder:
+		c.Name = "PointFinder"
+		probs = c.parsePointFinder(file, data)
+		if v, err := os.ReadFile(filepath.Join(filepath.Dir(file), "VERSION")); err == nil {
+			c.Version = strings.TrimSpace(string(v))
+		}
+	case FormatAMRFinder:
+		c.Name = "AMRFinderPlus"
+		probs = c.parseAMRFinder(file, data, opt.Organism)
+		if v, err := os.ReadFile(filepath.Join(filepath.Dir(file), "version.txt")); err == nil {
+			c.Version = strings.TrimSpace(string(v))
+		}
+	default:
+		return nil, fmt.Errorf("catalogue %s: unknown format %q (auto, wtscan, pointfinder, amrfinder)", path, format)
+	}
+	if len(probs) > 0 {
+		return nil, probs
+	}
+	if opt.Name != "" {
+		c.Name = opt.Name
+	}
+	if opt.Version != "" {
+		c.Version = opt.Version
+	}
+	for _, e := range c.Entries {
+		if e.Source == "" || opt.Name != "" {
+			e.Source = c.Name
+		}
+		if e.Version == "" || opt.Version != "" {
+			e.Version = c.Version
+		}
+	}
+	c.Digest = hex.EncodeToString(h.Sum(nil))
+	c.index()
+	return c, nil
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// detect tells the format from the file name and header line.
+func detect(file string, data []byte) (string, error) {
+	base := filepath.Base(file)
+	switch {
+	case base == "resistens-overview.txt":
+		return FormatPointFinder, nil
+	case strings.HasPrefix(base, "AMRProt-mutation"):
+		return FormatAMRFinder, nil
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		low := strings.ToLower(line)
+		switch {
+		case strings.HasPrefix(low, "#gene_id"):
+			return FormatPointFinder, nil
+		case strings.HasPrefix(low, "#organism") || strings.HasPrefix(low, "#taxgroup"):
+			return FormatAMRFinder, nil
+		case strings.HasPrefix(low, "#"):
+			continue
+		}
+		cols := map[string]bool{}
+		for _, f := range strings.Split(low, "\t") {
+			cols[strings.TrimSpace(f)] = true
+		}
+		if cols["gene"] && cols["position"] && cols["type"] {
+			return FormatWtscan, nil
+		}
+		break
+	}
+	return "", fmt.Errorf("catalogue %s: cannot tell its format from its name or header; give --catalog-format", file)
+}
+
+func (c *Catalog) index() {
+	c.byKey = map[string][]*Entry{}
+	for _, e := range c.Entries {
+		k := e.Gene + "\t" + strconv.Itoa(e.Position)
+		c.byKey[k] = append(c.byKey[k], e)
+	}
+}
+
+// splitList splits on commas, semicolons and whitespace-only pieces, trimming.
+func splitList(s, seps string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(seps, r) })
+	out := f[:0]
+	for _, x := range f {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// parseRequirement reads gene_RefPosAlts tokens; ',' or '+' join, ';' or '|'
+// separate alternatives.
+func parseRequirement(s string) (Requirement, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	var req Requirement
+	for _, alt := range splitList(s, ";|") {
+		var all []Token
+		for _, raw := range splitList(alt, ",+") {
+			tok, err := parseToken(raw)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, tok)
+		}
+		if len(all) > 0 {
+			req = append(req, all)
+		}
+	}
+	return req, nil
+}
+
+func parseToken(raw string) (Token, error) {
+	i := strings.LastIndexByte(raw, '_')
+	if i <= 0 || i == len(raw)-1 {
+		return Token{}, fmt.Errorf("combination token %q is not gene_RefPosAlt (like gyrA_D82G)", raw)
+	}
+	gene, mut := raw[:i], raw[i+1:]
+	j := 0
+	for j < len(mut) && isLetter(mut[j]) {
+		j++
+	}
+	k := j
+	for k < len(mut) && mut[k] >= '0' && mut[k] <= '9' {
+		k++
+	}
+	if j != 1 || k == j {
+		return Token{}, fmt.Errorf("combination token %q is not gene_RefPosAlt (like gyrA_D82G)", raw)
+	}
+	pos, _ := strconv.Atoi(mut[j:k])
+	alts := strings.ReplaceAll(mut[k:], ".", "")
+	for a := 0; a < len(alts); a++ {
+		if !isLetter(alts[a]) && alts[a] != '*' {
+			return Token{}, fmt.Errorf("combination token %q: %q is not an amino-acid code", raw, alts[a])
+		}
+	}
+	return Token{Gene: gene, Pos: pos, Ref: upper(mut[0]), Alts: strings.ToUpper(alts), Raw: raw}, nil
+}
+
+func isLetter(c byte) bool { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') }
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// Sites lists the distinct (gene, position, ref residue) of the entries, sorted.
+func (c *Catalog) Sites() []Site {
+	seen := map[string]bool{}
+	var out []Site
+	for _, e := range c.Entries {
+		if e.Position < 1 {
+			continue
+		}
+		k := e.Gene + "\t" + strconv.Itoa(e.Position)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		ref := ""
+		if e.Ref != "" {
+			ref = e.Ref[:1]
+		}
+		out = append(out, Site{Gene: e.Gene, Position: e.Position, Ref: ref})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Gene != out[j].Gene {
+			return out[i].Gene < out[j].Gene
+		}
+		return out[i].Position < out[j].Position
+	})
+	return out
+}
+
+// Site is one catalogue position.
+type Site struct {
+	Gene     string
+	Position int
+	Ref      string
+}
+
+// Genes lists the genes the catalogue has entries for.
+func (c *Catalog) Genes() map[string]bool {
+	g := map[string]bool{}
+	for _, e := range c.Entries {
+		g[e.Gene] = true
+	}
+	return g
+}

@@ -1,0 +1,178 @@
+package catalog
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/wtscan/wtscan/internal/variant"
+)
+
+// Lookup returns the entries of gene that event e matches.
+func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
+	var out []*Entry
+	switch e.Type {
+	case variant.Substitution, variant.Nonsense, variant.StartLost:
+		for _, x := range c.byKey[gene+"\t"+strconv.Itoa(e.Start)] {
+			switch x.Type {
+			case variant.Substitution, variant.Nonsense:
+				if containsAlt(x.Alts, e.Alt) {
+					out = append(out, x)
+				}
+			case variant.StartLost:
+				if e.Type == variant.StartLost && (len(x.Alts) == 0 || containsAlt(x.Alts, e.Alt)) {
+					out = append(out, x)
+				}
+			}
+		}
+	}
+	for _, x := range c.Entries {
+		if x.Gene != gene {
+			continue
+		}
+		switch x.Type {
+		case variant.Deletion, variant.Insertion, variant.Delins:
+			for _, n := range x.normalized {
+				if n.Type == e.Type && n.Start == e.Start && n.End == e.End && n.Alt == e.Alt {
+					out = append(out, x)
+					break
+				}
+			}
+		case variant.Frameshift:
+			if e.Type == variant.Frameshift && e.Start == x.Position {
+				out = append(out, x)
+			}
+		case variant.Truncation:
+			// the protein ends before the entry's position
+			if (e.Type == variant.Truncation || e.Type == variant.Nonsense) && e.Start <= x.Position {
+				out = append(out, x)
+			}
+		case variant.StopLost:
+			if e.Type == variant.StopLost {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+func containsAlt(alts []string, a string) bool {
+	for _, x := range alts {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Has reports whether a sample carries the change a token names.
+type Has func(t Token) bool
+
+// Met reports whether a rule is met: an empty rule always is.
+func (r Requirement) Met(has Has) bool {
+	if len(r) == 0 {
+		return true
+	}
+	for _, all := range r {
+		ok := true
+		for _, t := range all {
+			if !has(t) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// TokenMatches reports whether a substitution-like change at pos to alt
+// satisfies token t of gene.
+func TokenMatches(t Token, gene string, pos int, alt string) bool {
+	if t.Gene != gene || t.Pos != pos || alt == "" {
+		return false
+	}
+	return t.Alts == "" || strings.Contains(t.Alts, alt)
+}
+
+// Annotation is what the catalogue says about one called change in one sample.
+type Annotation struct {
+	Known       bool
+	IDs         string
+	DrugClasses string
+	Phenotype   string
+	PMIDs       string
+	Name        string
+	Version     string
+	Requires    string // the combination rules of the entries used
+	RequiredMet bool   // false when the catalogue knows the change only in a combination this sample lacks
+}
+
+// Annotate merges the matched entries: those whose combination rule the
+// sample meets give the drug classes; when none does, the change is known but
+// confers nothing on its own, which the phenotype says.
+func Annotate(entries []*Entry, has Has) Annotation {
+	if len(entries) == 0 {
+		return Annotation{}
+	}
+	var met, unmet []*Entry
+	for _, e := range entries {
+		if e.Requires.Met(has) {
+			met = append(met, e)
+		} else {
+			unmet = append(unmet, e)
+		}
+	}
+	use := met
+	a := Annotation{Known: true, RequiredMet: len(met) > 0}
+	if len(met) == 0 {
+		use = unmet
+	}
+	var ids, drugs, phen, pmids, names, versions, reqs uniq
+	for _, e := range use {
+		ids.add(e.ID)
+		for _, d := range e.DrugClasses {
+			drugs.add(d)
+		}
+		phen.add(e.Phenotype)
+		for _, p := range e.PMIDs {
+			pmids.add(p)
+		}
+		names.add(e.Source)
+		versions.add(e.Version)
+		reqs.add(e.RequiresRaw)
+	}
+	a.IDs = ids.join(";")
+	a.PMIDs = pmids.join(",")
+	a.Name = names.join(";")
+	a.Version = versions.join(";")
+	a.Requires = reqs.join(" | ")
+	if a.RequiredMet {
+		a.DrugClasses = drugs.join(",")
+		a.Phenotype = phen.join("; ")
+	} else {
+		a.Phenotype = "only with " + a.Requires + " (absent in this sample): " + drugs.join(",")
+	}
+	return a
+}
+
+type uniq struct {
+	seen map[string]bool
+	list []string
+}
+
+func (u *uniq) add(s string) {
+	if s == "" {
+		return
+	}
+	if u.seen == nil {
+		u.seen = map[string]bool{}
+	}
+	if !u.seen[s] {
+		u.seen[s] = true
+		u.list = append(u.list, s)
+	}
+}
+
+func (u *uniq) join(sep string) string { return strings.Join(u.list, sep) }

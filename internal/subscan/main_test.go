@@ -1,0 +1,208 @@
+package subscan
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/table"
+	"github.com/wtscan/wtscan/internal/testdata"
+)
+
+func runMain(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, errb.String()
+}
+
+// writeAlignments aligns peer inputs to the Salmonella gyrA reference and
+// writes them as an alignments table, one sample per input.
+func writeAlignments(t *testing.T, dir string, inputs map[string]string) string {
+	t.Helper()
+	a, err := align.NewAligner(align.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []table.Alignment
+	for _, sample := range []string{"s1", "s2", "s3"} {
+		in, ok := inputs[sample]
+		if !ok {
+			continue
+		}
+		_, _, row := peerCall(t, a, peerCase{input: in, gene: "gyrA"}, "pointfinder/salmonella/gyrA.fsa")
+		row.SampleID, row.Copy, row.QueryID = sample, 1, sample+"_gyrA_1"
+		rows = append(rows, row)
+	}
+	path := filepath.Join(dir, "alignments.parquet")
+	meta, _ := table.NewMeta(table.SchemaAlignments, []string{"test"})
+	w, err := table.Create[table.Alignment](path, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rows...); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func noFile(t *testing.T, paths ...string) {
+	t.Helper()
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was left behind by a failed run", p)
+		}
+	}
+}
+
+func TestMainHappyPath(t *testing.T) {
+	dir := t.TempDir()
+	sal := testdata.Shared(t, "pointfinder/salmonella")
+	aln := writeAlignments(t, dir, map[string]string{"s1": "peers/staramr/gyrA-S83I.fsa", "s2": "peers/staramr/gyrA-A67T.fsa", "s3": "peers/staramr/gyrA-A67P-del-end.fsa"})
+	out, sites := filepath.Join(dir, "mutations.parquet"), filepath.Join(dir, "sites.tsv")
+	code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--catalog", sal, "--catalog-lenient",
+		"--out", out, "--sites", sites, "--log-format", "json")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// the three real faults of the Salmonella table are warned about, each with its line
+	for _, line := range []string{`"line":4`, `"line":41`, `"line":56`} {
+		if !strings.Contains(stderr, line) {
+			t.Errorf("no warning for line %s in:\n%s", line, stderr)
+		}
+	}
+	muts, meta, err := table.ReadAll[table.Mutation](out, table.SchemaMutations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]table.Mutation{}
+	for _, m := range muts {
+		got[m.SampleID+" "+m.Symbol] = m
+	}
+	if len(muts) != 3 {
+		t.Errorf("%d mutations, want 3: %+v", len(muts), muts)
+	}
+	if m := got["s1 gyrA_S83I"]; !m.Known || m.HGVS != "p.Ser83Ile" || m.CodonRef != "TCC" || m.CodonAlt != "ATC" || m.CatalogName != "PointFinder" || !strings.Contains(m.DrugClasses, "Ciprofloxacin") {
+		t.Errorf("s1 S83I: %+v", m)
+	}
+	if m := got["s2 gyrA_A67T"]; m.Known || m.Type != "substitution" || m.CodonRef != "GCC" || m.CodonAlt != "ACC" {
+		t.Errorf("s2 A67T must be a change the catalogue does not know: %+v", m)
+	}
+	if m := got["s3 gyrA_A67P"]; !m.Known || m.RequiredMet || m.DrugClasses != "" {
+		t.Errorf("s3 A67P (needs G81): %+v", m)
+	}
+	if meta.Extra["wtscan.catalog.digest"] == "" || meta.Extra["wtscan.catalog.name"] != "PointFinder" {
+		t.Errorf("catalogue metadata missing: %v", meta.Extra)
+	}
+	st, _, err := table.ReadAll[table.Site](sites, table.SchemaSites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, s := range st {
+		status[s.SampleID+" "+s.Gene+" "+strconv.Itoa(int(s.Position))] = s.Status + " " + s.Observed
+	}
+	// the Salmonella catalogue's gyrA rows name 11 positions (67, 72, 73, 81,
+	// 82, 83, 87, 98, 119, 131, 139); 3 samples aligned gyrA
+	if len(st) != 3*11 {
+		t.Errorf("%d site rows, want 33 (11 gyrA positions x 3 samples)", len(st))
+	}
+	for k, want := range map[string]string{
+		"s1 gyrA 83": "MUT I", "s1 gyrA 87": "WT D", "s2 gyrA 67": "MUT T", "s3 gyrA 67": "MUT P", "s3 gyrA 81": "WT G",
+	} {
+		if status[k] != want {
+			t.Errorf("site %s = %q, want %q", k, status[k], want)
+		}
+	}
+}
+
+func TestMainCatalogueFaultsFail(t *testing.T) {
+	dir := t.TempDir()
+	sal := testdata.Shared(t, "pointfinder/salmonella")
+	aln := writeAlignments(t, dir, map[string]string{"s1": "peers/staramr/gyrA-S83I.fsa"})
+	out, sites := filepath.Join(dir, "m.parquet"), filepath.Join(dir, "s.parquet")
+	code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--catalog", sal, "--out", out, "--sites", sites)
+	if code != cli.ExitFail {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, want := range []string{"resistens-overview.txt:4: Gene_ID pmrB and Gene_name pmrA", "resistens-overview.txt:41: gyrB 447: codon AAA encodes K, not L",
+		"resistens-overview.txt:56: acrB 717: catalogue codon CGG, but reference acrB_1_CP000026.1 has CGA", "--catalog-lenient"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	noFile(t, out, sites)
+}
+
+func TestMainBadInput(t *testing.T) {
+	dir := t.TempDir()
+	sal := testdata.Shared(t, "pointfinder/salmonella")
+	aln := writeAlignments(t, dir, map[string]string{"s1": "peers/staramr/gyrA-S83I.fsa"})
+	// a mutations table given as alignments
+	wrong := filepath.Join(dir, "wrong.parquet")
+	meta, _ := table.NewMeta(table.SchemaMutations, nil)
+	w, _ := table.Create[table.Mutation](wrong, meta)
+	w.Write(table.Mutation{SampleID: "x"})
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	badCat := filepath.Join(dir, "cat.tsv")
+	os.WriteFile(badCat, []byte("gene\treference\tposition\tref\talt\ttype\tdrug_classes\tphenotype\tpmids\trequires\tsource\tversion\n"+
+		"gyrA\t\t83\tS\tL\tsubstitution\tquinolone\t\t\t\tmine\t1\n"+
+		"gyrA\t\tx83\tS\tL\tsubstitution\tquinolone\t\t\t\tmine\t1\n"), 0o644)
+	pastEnd := filepath.Join(dir, "past.tsv")
+	os.WriteFile(pastEnd, []byte("gene\treference\tposition\tref\talt\ttype\tdrug_classes\tphenotype\tpmids\trequires\tsource\tversion\n"+
+		"gyrA\t\t900\tS\tL\tsubstitution\tquinolone\t\t\t\tmine\t1\n"), 0o644)
+	out, sites := filepath.Join(dir, "m.parquet"), filepath.Join(dir, "s.tsv")
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"wrong schema", []string{"--alignments", wrong, "--references", sal, "--out", out}, []string{wrong, "is a mutations table, expected alignments"}},
+		{"bad catalogue line", []string{"--alignments", aln, "--references", sal, "--catalog", badCat, "--out", out, "--sites", sites}, []string{badCat + ":3", `position "x83"`}},
+		{"position past the end", []string{"--alignments", aln, "--references", sal, "--catalog", badCat[:0] + pastEnd, "--catalog-format", "wtscan", "--out", out, "--sites", sites}, []string{pastEnd + ":2", "past the end of reference gyrA_1_MH933946.1 (878 residues)"}},
+		{"references without the aligned one", []string{"--alignments", aln, "--references", testdata.Shared(t, "pointfinder/escherichia_coli"), "--out", out}, []string{"reference \"gyrA_1_MH933946.1\" is not in"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stderr := runMain(t, tt.args...)
+			if code != cli.ExitFail {
+				t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			noFile(t, out, sites)
+		})
+	}
+	// usage errors: --sites without --catalog
+	if code, _ := runMain(t, "--alignments", aln, "--references", sal, "--out", out, "--sites", sites); code != cli.ExitUsage {
+		t.Errorf("--sites without --catalog: exit %d, want 2", code)
+	}
+}
+
+func TestMainNoCatalogue(t *testing.T) {
+	dir := t.TempDir()
+	sal := testdata.Shared(t, "pointfinder/salmonella")
+	aln := writeAlignments(t, dir, map[string]string{"s1": "peers/staramr/gyrA-S83I.fsa"})
+	out := filepath.Join(dir, "m.tsv")
+	if code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--out", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	data, _ := os.ReadFile(out)
+	if !strings.Contains(string(data), "gyrA_S83I") || strings.Contains(string(data), "\ttrue\t") {
+		t.Errorf("without a catalogue every change is reported, none known:\n%s", data)
+	}
+}
