@@ -75,9 +75,14 @@ type Note struct {
 
 // Problem is a fault of one catalogue line.
 type Problem struct {
-	File string
-	Line int
-	Msg  string
+	File  string
+	Line  int
+	Msg   string
+	Check string // stable name of the failed check, e.g. catalog.residue (wtscan-validate reports it)
+}
+
+func problem(check, file string, line int, msg string) Problem {
+	return Problem{File: file, Line: line, Msg: msg, Check: check}
 }
 
 func (p Problem) String() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }

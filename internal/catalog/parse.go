@@ -71,7 +71,7 @@ func (c *Catalog) parsePointFinder(file string, data []byte) Problems {
 		}
 		f := strings.Split(line, "\t")
 		if len(f) < 7 {
-			probs = append(probs, Problem{file, n, fmt.Sprintf("%d tab-separated columns; PointFinder rows have Gene_ID, Gene_name, Codon_pos, Ref_nuc, Ref_codon, Res_codon, Resistance[, PMID, Mechanism, Notes, Required_mut]", len(f))})
+			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("%d tab-separated columns; PointFinder rows have Gene_ID, Gene_name, Codon_pos, Ref_nuc, Ref_codon, Res_codon, Resistance[, PMID, Mechanism, Notes, Required_mut]", len(f))))
 			continue
 		}
 		for len(f) < 11 {
@@ -87,7 +87,7 @@ func (c *Catalog) parsePointFinder(file string, data []byte) Problems {
 		}
 		pos, err := strconv.Atoi(posS)
 		if err != nil {
-			probs = append(probs, Problem{file, n, fmt.Sprintf("Codon_pos %q is not a number", posS)})
+			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("Codon_pos %q is not a number", posS)))
 			continue
 		}
 		e := &Entry{
@@ -102,7 +102,7 @@ func (c *Catalog) parsePointFinder(file string, data []byte) Problems {
 			e.Phenotype = e.Notes
 		}
 		if e.Requires, err = parseRequirement(f[10]); err != nil {
-			probs = append(probs, Problem{file, n, "Required_mut: " + err.Error()})
+			probs = append(probs, problem("catalog.parse", file, n, "Required_mut: "+err.Error()))
 			continue
 		}
 		low := strings.ToLower(refAA)
@@ -114,7 +114,7 @@ func (c *Catalog) parsePointFinder(file string, data []byte) Problems {
 			e.Type, e.Ref, e.RefCodon = variant.Deletion, "", ""
 		default:
 			if !validResidue(e.Ref) {
-				probs = append(probs, Problem{file, n, fmt.Sprintf("Ref_codon %q is not one amino-acid code", refAA)})
+				probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("Ref_codon %q is not one amino-acid code", refAA)))
 				continue
 			}
 			e.Type = variant.Substitution
@@ -126,7 +126,7 @@ func (c *Catalog) parsePointFinder(file string, data []byte) Problems {
 				}
 			}
 			if bad {
-				probs = append(probs, Problem{file, n, fmt.Sprintf("Res_codon %q is not a comma-separated list of amino-acid codes", resAA)})
+				probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("Res_codon %q is not a comma-separated list of amino-acid codes", resAA)))
 				continue
 			}
 			if allStops(e.Alts) {
@@ -183,13 +183,13 @@ func (c *Catalog) parseWtscan(file string, data []byte) Problems {
 				}
 			}
 			if len(missing) > 0 {
-				return Problems{{file, n, fmt.Sprintf("header lacks column(s) %s (a wtscan catalogue needs %s)", strings.Join(missing, ", "), strings.Join(wtscanRequired, ", "))}}
+				return Problems{problem("catalog.parse", file, n, fmt.Sprintf("header lacks column(s) %s (a wtscan catalogue needs %s)", strings.Join(missing, ", "), strings.Join(wtscanRequired, ", ")))}
 			}
 			ncols = len(f)
 			continue
 		}
 		if len(f) != ncols {
-			probs = append(probs, Problem{file, n, fmt.Sprintf("%d columns, the header has %d", len(f), ncols)})
+			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("%d columns, the header has %d", len(f), ncols)))
 			continue
 		}
 		get := func(name string) string {
@@ -263,14 +263,14 @@ func (c *Catalog) parseWtscan(file string, data []byte) Problems {
 			bad = append(bad, "requires: "+err.Error())
 		}
 		for _, b := range bad {
-			probs = append(probs, Problem{file, n, b})
+			probs = append(probs, problem("catalog.parse", file, n, b))
 		}
 		if len(bad) == 0 {
 			c.Entries = append(c.Entries, e)
 		}
 	}
 	if col == nil {
-		probs = append(probs, Problem{file, 1, "no header line (the file is empty)"})
+		probs = append(probs, problem("catalog.parse", file, 1, "no header line (the file is empty)"))
 	}
 	return probs
 }
@@ -288,7 +288,7 @@ func (c *Catalog) parseAMRFinder(file string, data []byte, organism string) Prob
 		}
 		f := strings.Split(line, "\t")
 		if len(f) < 8 {
-			probs = append(probs, Problem{file, n, fmt.Sprintf("%d tab-separated columns; AMRProt-mutation.tsv rows have organism, accession, position, standard_mutation_symbol, mutation_symbol, class, subclass, name", len(f))})
+			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("%d tab-separated columns; AMRProt-mutation.tsv rows have organism, accession, position, standard_mutation_symbol, mutation_symbol, class, subclass, name", len(f))))
 			continue
 		}
 		for k := range f {
@@ -300,12 +300,12 @@ func (c *Catalog) parseAMRFinder(file string, data []byte, organism string) Prob
 			continue
 		}
 		if _, err := strconv.Atoi(f[2]); err != nil {
-			probs = append(probs, Problem{file, n, fmt.Sprintf("position %q is not a number", f[2])})
+			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("position %q is not a number", f[2])))
 			continue
 		}
 		e, err := amrEntry(f[3])
 		if err != nil {
-			probs = append(probs, Problem{file, n, err.Error()})
+			probs = append(probs, problem("catalog.parse", file, n, err.Error()))
 			continue
 		}
 		e.ID, e.File, e.Line = f[3], file, n
@@ -321,7 +321,7 @@ func (c *Catalog) parseAMRFinder(file string, data []byte, organism string) Prob
 			names = append(names, o)
 		}
 		sort.Strings(names)
-		return append(probs, Problem{file, 1, fmt.Sprintf("rows for %d organisms (%s): choose one with --catalog-organism", len(names), strings.Join(names, ", "))})
+		return append(probs, problem("catalog.parse", file, 1, fmt.Sprintf("rows for %d organisms (%s): choose one with --catalog-organism", len(names), strings.Join(names, ", "))))
 	}
 	if want != "" && !organisms[want] && len(probs) == 0 {
 		found := false
@@ -331,7 +331,7 @@ func (c *Catalog) parseAMRFinder(file string, data []byte, organism string) Prob
 			}
 		}
 		if !found {
-			return append(probs, Problem{file, 1, fmt.Sprintf("no rows for organism %q", organism)})
+			return append(probs, problem("catalog.parse", file, 1, fmt.Sprintf("no rows for organism %q", organism)))
 		}
 	}
 	return probs

@@ -28,7 +28,7 @@ func (c *Catalog) Validate(refs *refset.Set, lenient bool) (warnings Problems, e
 			continue
 		}
 		if err := normalize(e, ref); err != nil {
-			faults = append(faults, Problem{e.File, e.Line, err.Error()})
+			faults = append(faults, problem("catalog.entry", e.File, e.Line, err.Error()))
 			continue
 		}
 		kept = append(kept, e)
@@ -58,15 +58,15 @@ func (c *Catalog) refFor(refs *refset.Set, gene, accession, organism string) (*r
 // on purpose, or its faults.
 func (c *Catalog) checkEntry(e *Entry, refs *refset.Set) (*refset.Reference, string, Problems) {
 	var probs Problems
-	add := func(format string, args ...any) {
-		probs = append(probs, Problem{e.File, e.Line, fmt.Sprintf(format, args...)})
+	add := func(check, format string, args ...any) {
+		probs = append(probs, problem(check, e.File, e.Line, fmt.Sprintf(format, args...)))
 	}
 	if e.GeneName != "" && !strings.EqualFold(e.GeneName, e.Gene) {
-		add("Gene_ID %s and Gene_name %s name different genes", e.Gene, e.GeneName)
+		add("catalog.gene_name", "Gene_ID %s and Gene_name %s name different genes", e.Gene, e.GeneName)
 	}
 	ref, skip, err := c.refFor(refs, e.Gene, e.Reference, e.Organism)
 	if err != nil {
-		add("%v", err)
+		add("catalog.reference", "%v", err)
 		return nil, "", probs
 	}
 	if skip != "" {
@@ -82,7 +82,7 @@ func (c *Catalog) checkEntry(e *Entry, refs *refset.Set) (*refset.Reference, str
 		last = e.Position
 	}
 	if e.Position < 1 || last > n {
-		add("position %d is past the end of reference %s (%d residues)", last, ref.ID, n)
+		add("catalog.position", "position %d is past the end of reference %s (%d residues)", last, ref.ID, n)
 		return nil, "", probs
 	}
 	if e.Type == variant.Deletion && e.Ref == "" {
@@ -90,54 +90,54 @@ func (c *Catalog) checkEntry(e *Entry, refs *refset.Set) (*refset.Reference, str
 	}
 	if e.Ref != "" {
 		if e.Position-1+len(e.Ref) > n {
-			add("reference residues %s at %d run past the end of reference %s (%d residues)", e.Ref, e.Position, ref.ID, n)
+			add("catalog.position", "reference residues %s at %d run past the end of reference %s (%d residues)", e.Ref, e.Position, ref.ID, n)
 			return nil, "", probs
 		}
 		if got := string(prot[e.Position-1 : e.Position-1+len(e.Ref)]); got != e.Ref {
-			add("%s %d: catalogue reference residue %s, but reference %s has %s", e.Gene, e.Position, e.Ref, ref.ID, got)
+			add("catalog.residue", "%s %d: catalogue reference residue %s, but reference %s has %s", e.Gene, e.Position, e.Ref, ref.ID, got)
 		}
 	}
 	if e.RefCodon != "" && len(e.Ref) == 1 {
 		codon := e.RefCodon
 		if len(codon) != 3 || strings.Trim(codon, "ACGTN") != "" {
-			add("%s %d: reference codon %q is not three bases", e.Gene, e.Position, codon)
+			add("catalog.ref_codon", "%s %d: reference codon %q is not three bases", e.Gene, e.Position, codon)
 		} else {
 			if !strings.Contains(codon, "N") {
 				if aa := gencode.Codon([]byte(codon)); aa != e.Ref[0] {
-					add("%s %d: codon %s encodes %c, not %s", e.Gene, e.Position, codon, aa, e.Ref)
+					add("catalog.codon", "%s %d: codon %s encodes %c, not %s", e.Gene, e.Position, codon, aa, e.Ref)
 				}
 			}
 			if rc := ref.Codon(e.Position); rc != "" && !codonMatch(codon, rc) {
-				add("%s %d: catalogue codon %s, but reference %s has %s at codon %d", e.Gene, e.Position, codon, ref.ID, rc, e.Position)
+				add("catalog.ref_codon", "%s %d: catalogue codon %s, but reference %s has %s at codon %d", e.Gene, e.Position, codon, ref.ID, rc, e.Position)
 			}
 		}
 	}
 	if e.Type == variant.Substitution || e.Type == variant.StartLost {
 		for _, a := range e.Alts {
 			if e.Ref != "" && a == e.Ref {
-				add("%s %d: alternative %s is the reference residue", e.Gene, e.Position, a)
+				add("catalog.alt", "%s %d: alternative %s is the reference residue", e.Gene, e.Position, a)
 			}
 		}
 	}
 	if e.Type == variant.StartLost && e.Position != 1 {
-		add("%s: start_lost at position %d (must be 1)", e.Gene, e.Position)
+		add("catalog.entry", "%s: start_lost at position %d (must be 1)", e.Gene, e.Position)
 	}
 	for _, all := range e.Requires {
 		for _, tok := range all {
 			tr, skip, err := c.refFor(refs, tok.Gene, "", e.Organism)
 			if err != nil {
-				add("combination %s: %v", tok.Raw, err)
+				add("catalog.combination", "combination %s: %v", tok.Raw, err)
 				continue
 			}
 			if skip != "" {
 				continue // a gene without reference: the rule can never be met, said when evaluated
 			}
 			if tok.Pos < 1 || tok.Pos > len(tr.Protein) {
-				add("combination %s: position %d is past the end of reference %s (%d residues)", tok.Raw, tok.Pos, tr.ID, len(tr.Protein))
+				add("catalog.combination", "combination %s: position %d is past the end of reference %s (%d residues)", tok.Raw, tok.Pos, tr.ID, len(tr.Protein))
 				continue
 			}
 			if got := tr.Protein[tok.Pos-1]; got != tok.Ref {
-				add("combination %s: reference %s has %c at %d", tok.Raw, tr.ID, got, tok.Pos)
+				add("catalog.combination", "combination %s: reference %s has %c at %d", tok.Raw, tr.ID, got, tok.Pos)
 			}
 		}
 	}

@@ -13,12 +13,16 @@ import (
 	"github.com/wtscan/wtscan/internal/alignstep"
 	"github.com/wtscan/wtscan/internal/subscan"
 	"github.com/wtscan/wtscan/internal/testdata"
+	"github.com/wtscan/wtscan/internal/validate"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"wtscan-align":   func() { os.Exit(alignstep.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wtscan-subscan": func() { os.Exit(subscan.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wtscan-validate": func() {
+			os.Exit(validate.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		},
 	})
 }
 

@@ -1,0 +1,198 @@
+package validate
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// tsvFile is a tab-separated file read leniently: every line is kept with its
+// number, so that checks can name the line of each problem.
+type tsvFile struct {
+	path   string
+	header []string
+	col    map[string]int // column name -> index (first occurrence)
+	rows   [][]string
+	lines  []int // line of each row
+}
+
+// get returns the value of column name in row i ("" when the column is absent
+// or the row is short).
+func (t *tsvFile) get(i int, name string) string {
+	j, ok := t.col[name]
+	if !ok || j >= len(t.rows[i]) {
+		return ""
+	}
+	return t.rows[i][j]
+}
+
+func (t *tsvFile) has(name string) bool { _, ok := t.col[name]; return ok }
+
+// readTSV reads a TSV file (plain or compressed). The first non-blank line is
+// the header (a leading '#' is dropped from it); later lines starting with
+// '#' are comments and skipped. Field-count problems and duplicate columns are
+// reported; the rows are kept either way.
+func readTSV(path string, fs *Findings) (*tsvFile, bool) {
+	lr, err := openLines(path)
+	if err == errEmpty {
+		fs.Errorf(Where{File: path}, "tsv.empty", "empty file: no header line")
+		return nil, false
+	}
+	if err != nil {
+		fs.Errorf(Where{File: path}, "input.read", "cannot read: %v", err)
+		return nil, false
+	}
+	defer lr.close()
+	t := &tsvFile{path: path, col: map[string]int{}}
+	for {
+		line, ok := lr.next()
+		if !ok {
+			break
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if t.header == nil {
+			t.header = strings.Split(string(line), "\t")
+			for i, h := range t.header {
+				h = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(h), "#"))
+				t.header[i] = h
+				if prev, dup := t.col[h]; dup {
+					fs.Errorf(Where{File: path, Line: lr.line}, "tsv.header", "column %q appears twice (columns %d and %d)", h, prev+1, i+1)
+					continue
+				}
+				t.col[h] = i
+			}
+			continue
+		}
+		if line[0] == '#' {
+			continue
+		}
+		fields := strings.Split(string(line), "\t")
+		if len(fields) != len(t.header) {
+			fs.Errorf(Where{File: path, Line: lr.line, Row: len(t.rows) + 1}, "tsv.fields", "%d fields, the header has %d", len(fields), len(t.header))
+		}
+		t.rows = append(t.rows, fields)
+		t.lines = append(t.lines, lr.line)
+	}
+	lr.report(fs, "tsv")
+	if t.header == nil {
+		if lr.err == nil {
+			fs.Errorf(Where{File: path}, "tsv.empty", "no header line")
+		}
+		return nil, false
+	}
+	return t, true
+}
+
+// rowColumns lists the parquet column names of a row struct and whether each is optional.
+func rowColumns(t reflect.Type) (names []string, index []int, optional []bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("parquet"), ",")
+		if name == "" || name == "-" || !f.IsExported() {
+			continue
+		}
+		names = append(names, name)
+		index = append(index, i)
+		optional = append(optional, f.Tag.Get("wtscan") == "optional")
+	}
+	return
+}
+
+// decodeRows turns a TSV file into rows of T, reporting every missing
+// required column and every unparsable value with its line. Rows with a
+// value that does not parse are still returned (that field left zero) so the
+// other checks run; bad[i] says row i had such a problem.
+func decodeRows[T any](t *tsvFile, fs *Findings) (rows []T, bad []bool, ok bool) {
+	typ := reflect.TypeFor[T]()
+	names, index, optional := rowColumns(typ)
+	var missing []string
+	for i, n := range names {
+		if !t.has(n) && !optional[i] {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		fs.Errorf(Where{File: t.path, Line: 1}, "table.columns", "missing required columns: %s", strings.Join(missing, ", "))
+		return nil, nil, false
+	}
+	rows = make([]T, len(t.rows))
+	bad = make([]bool, len(t.rows))
+	for r := range t.rows {
+		v := reflect.ValueOf(&rows[r]).Elem()
+		for i, n := range names {
+			j, present := t.col[n]
+			if !present || j >= len(t.rows[r]) {
+				continue
+			}
+			if err := setField(v.Field(index[i]), t.rows[r][j]); err != nil {
+				bad[r] = true
+				fs.Errorf(Where{File: t.path, Line: t.lines[r], Row: r + 1}, "table.value", "column %s: %v", n, err)
+			}
+		}
+	}
+	return rows, bad, true
+}
+
+// setField parses s into v, with the rules of the table package's TSV reader.
+func setField(v reflect.Value, s string) error {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(tsvUnescape(s))
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		if s == "" || s == "NA" {
+			return nil
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || v.OverflowInt(n) {
+			return fmt.Errorf("%q is not an integer", s)
+		}
+		v.SetInt(n)
+	case reflect.Float32, reflect.Float64:
+		if s == "" || s == "NA" {
+			return nil
+		}
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", s)
+		}
+		v.SetFloat(f)
+	case reflect.Bool:
+		switch strings.ToLower(s) {
+		case "true", "1", "yes", "t":
+			v.SetBool(true)
+		case "false", "0", "no", "f", "":
+		default:
+			return fmt.Errorf("%q is not true/false", s)
+		}
+	}
+	return nil
+}
+
+func tsvUnescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+			switch s[i] {
+			case 't':
+				b.WriteByte('\t')
+			case 'n':
+				b.WriteByte('\n')
+			case 'r':
+				b.WriteByte('\r')
+			default:
+				b.WriteByte(s[i])
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

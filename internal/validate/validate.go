@@ -1,0 +1,319 @@
+// Package validate is wtscan-validate, the QC gate: it checks any input or
+// output of the wtscan steps, alone or across steps, and reports everything
+// wrong in one run, like a compiler, instead of stopping at the first problem.
+//
+// Every finding names its file, its record (FASTA id, sample/gene/copy,
+// catalogue gene:position) and its table row or text line where known, a
+// stable check name (fasta.alphabet, table.schema, alignment.counts,
+// mutation.ref, lineage.sha256, cohort.outlier, ...) and a severity. The run
+// fails (exit 1) when any error was found, or any warning with --strict.
+//
+// Check names (stable; the family before the dot says what was checked):
+//
+//	input.*     read, empty, kind (not recognised), compression (corrupt gzip/xz/zstd/bzip2)
+//	fasta.*     format, header, empty, empty_record, duplicate_id, alphabet, internal_stop, line_endings
+//	tsv.*       empty, header, fields, line_endings
+//	samples.*   columns, empty, id, duplicate, path, unknown (a table's sample not in the sheet)
+//	ref.*       empty, cds_length, internal_stop, gap, length, duplicate_id, duplicate_gene
+//	catalog.*   parse, format, gene_name, codon, ref_codon, residue, position, alt, combination,
+//	            entry, skipped, unchecked (and, in the fallback parser, gene, columns, nucleotide, no_reference)
+//	table.*     format, read, schema, columns, value, null, sample_id
+//	protein.*   duplicate, coords, strand, copy, length, alphabet, internal_stops, range
+//	alignment.* quality, coords, counts, score, cigar, pct, span, matrix, reference, ref_length,
+//	            ref_residues, query_length, query_residues, missing, duplicate, orphan
+//	mutation.*  type, coords, span, name, known, reference, ref, codon
+//	site.*      coords, status, ref
+//	lineage.sha256, cohort.outlier, water.crosscheck, water.run
+//
+// Cohort outliers: per gene (at least 5 copies), a value x is an outlier when
+// |x − median| > k · max(1.4826 · MAD, floor), k = --outlier-mads; the floor
+// (1 percentage point of identity, 1 % of the median length, 1 mutation)
+// keeps genes whose values are nearly all equal from flagging every
+// difference.
+//
+// Paths in a sample sheet are resolved as the workflow resolves them:
+// relative to the current (working) directory, or absolute. A path missing
+// there is an error, or a warning when it exists beside the sheet.
+package validate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"sort"
+	"strings"
+
+	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/seqio"
+	"github.com/wtscan/wtscan/internal/table"
+)
+
+// CLI is wtscan-validate's command line.
+type CLI struct {
+	cli.Shared
+
+	Files           []string `arg:"" optional:"" name:"FILE" type:"path" help:"Files to check: assemblies or protein FASTA (.gz ok), wtscan tables (.parquet, .tsv, .tsv.gz), sample sheets, catalogues, reference folders. Each file's kind is detected from its content."`
+	References      string   `type:"path" help:"Wild-type references (protein or CDS FASTA, or a PointFinder folder): checked, and used to check mutation refs, aligned residues and the catalogue."`
+	Catalog         string   `type:"path" help:"Resistance catalogue to check against the references with the loader wtscan-subscan uses (wtscan TSV, PointFinder resistens-overview.txt or its species folder, which then also serves as the references)."`
+	CatalogFormat   string   `enum:"auto,wtscan,pointfinder,amrfinder" default:"auto" help:"Catalogue format (${enum}); auto detects it from the file name and header."`
+	CatalogLenient  bool     `help:"Report catalogue entries that disagree with the references as warnings, as wtscan-subscan --catalog-lenient drops them and goes on (rows that do not parse stay errors)."`
+	Samples         string   `type:"path" help:"Sample sheet (TSV: sample_id, assembly, annotation, organism) to check; tables' sample ids are also checked against it."`
+	Report          string   `required:"" type:"path" help:"JSON report to write: {\"summary\":{...},\"findings\":[...]}."`
+	Table           string   `type:"path" help:"Also write the findings as a qc/1 table (.tsv, .tsv.gz or .parquet)."`
+	Strict          bool     `help:"Fail (exit 1) on warnings too."`
+	OutlierMads     float64  `default:"5" help:"Cohort outlier threshold: values further than this many robust deviations (1.4826·MAD) from their gene's median are reported."`
+	CrossCheckWater int      `default:"0" placeholder:"N" help:"Re-align N randomly chosen alignment rows with EMBOSS water and report any disagreement (needs water on PATH)."`
+	Seed            uint64   `default:"1" help:"Random seed choosing the rows for --cross-check-water."`
+	Summary         int      `default:"10" help:"How many findings to print in the summary on standard error."`
+}
+
+// Validate checks rules across flags.
+func (c *CLI) Validate() error {
+	if len(c.Files) == 0 && c.References == "" && c.Catalog == "" && c.Samples == "" {
+		return errors.New("nothing to check: give FILE arguments or --references, --catalog or --samples")
+	}
+	if c.OutlierMads <= 0 {
+		return fmt.Errorf("--outlier-mads %g must be positive", c.OutlierMads)
+	}
+	if c.CrossCheckWater < 0 {
+		return fmt.Errorf("--cross-check-water %d must not be negative", c.CrossCheckWater)
+	}
+	if c.Table != "" {
+		if _, err := table.FormatOf(c.Table); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Main runs wtscan-validate and returns its exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var c CLI
+	env, code, ok := cli.Parse(ctx, "wtscan-validate", "Check wtscan inputs and outputs and report every problem found, in one run.", &c, &c.Shared, args, stdin, stdout, stderr)
+	if !ok {
+		return code
+	}
+	env.Started(map[string]any{"files": c.Files, "references": c.References, "catalog": c.Catalog, "samples": c.Samples})
+	water := ""
+	if c.CrossCheckWater > 0 {
+		p, err := exec.LookPath("water")
+		if err != nil {
+			return env.Fail(errors.New("--cross-check-water needs EMBOSS water, which is not on PATH (install the Debian package emboss, or drop the flag)"))
+		}
+		water = p
+	}
+	res, err := Run(ctx, &c, water)
+	if err != nil {
+		return env.Fail(err)
+	}
+	sum := Summarize(res.Files, res.Findings, c.Strict)
+	sum.WaterChecked = res.WaterChecked
+	meta, err := table.NewMeta(SchemaQC, env.Args, res.Files...)
+	if err != nil {
+		return env.Fail(err)
+	}
+	if c.Table != "" {
+		if err := WriteTable(c.Table, meta, res.Findings); err != nil {
+			return env.Fail(err)
+		}
+	}
+	if err := WriteReport(c.Report, Report{Summary: sum, Findings: res.Findings}); err != nil {
+		return env.Fail(err)
+	}
+	PrintSummary(stderr, sum, res.Findings, c.Summary)
+	env.Done(map[string]any{"errors": sum.Errors, "warnings": sum.Warnings, "passed": sum.Passed, "water_checked": res.WaterChecked})
+	if !sum.Passed {
+		return cli.ExitFail
+	}
+	return cli.ExitOK
+}
+
+// Result is what a validation run found.
+type Result struct {
+	Files        []string  // every file looked at, sorted
+	Findings     []Finding // sorted
+	WaterChecked int       // alignment rows re-aligned with water
+}
+
+// Run performs every check c asks for. water is the water program's path
+// (needed only with CrossCheckWater > 0). Problems in the files are findings;
+// the error is for the run itself (cancelled, water unusable).
+func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
+	fs := &Findings{}
+	files := map[string]bool{}
+	var (
+		rs        *refs
+		prots     []*loaded[table.Protein]
+		alns      []*loaded[table.Alignment]
+		muts      []*loaded[table.Mutation]
+		sites     []*loaded[table.Site]
+		lineage   []tableMeta
+		sheetIDs  map[string]bool
+		catalogs  []string
+		catFolder string
+	)
+	if c.Catalog != "" {
+		var file string
+		file, catFolder = catalogPath(c.Catalog)
+		catalogs = append(catalogs, file)
+	}
+	refsPath := c.References
+	if refsPath == "" {
+		refsPath = catFolder
+	}
+	if refsPath != "" {
+		rs = loadRefs(refsPath, fs)
+		files[refsPath] = true
+	}
+	if c.Samples != "" {
+		files[c.Samples] = true
+		sheetIDs = checkSamples(c.Samples, fs)
+	}
+	for _, path := range c.Files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		files[path] = true
+		k, why := detect(path)
+		switch k {
+		case kindUnknown:
+			check := "input.kind"
+			switch {
+			case strings.Contains(why, "no such file"):
+				check = "input.read"
+			case why == "empty file":
+				check = "input.empty"
+			}
+			fs.Errorf(Where{File: path}, check, "cannot check: %s", why)
+		case kindFolder:
+			folderRefs := loadRefs(path, fs)
+			if rs == nil {
+				rs, refsPath = folderRefs, path
+			}
+			if cat := folderCatalog(path); cat != "" {
+				checkCatalog(cat, c.CatalogFormat, path, c.CatalogLenient, folderRefs, fs)
+			}
+		case kindAssembly:
+			checkFASTAFile(path, seqio.DNA, fs)
+		case kindProteinFASTA:
+			checkFASTAFile(path, seqio.Protein, fs)
+		case kindSamples:
+			ids := checkSamples(path, fs)
+			if sheetIDs == nil {
+				sheetIDs = ids
+			}
+		case kindCatalog:
+			catalogs = append(catalogs, path)
+		case kindQC:
+			// a findings table: nothing to check
+		case kindProteins:
+			if t, ok := loadTable[table.Protein](path, table.SchemaProteins, fs); ok {
+				prots = append(prots, t)
+			}
+		case kindAlignments:
+			if t, ok := loadTable[table.Alignment](path, table.SchemaAlignments, fs); ok {
+				alns = append(alns, t)
+			}
+		case kindMutations:
+			if t, ok := loadTable[table.Mutation](path, table.SchemaMutations, fs); ok {
+				muts = append(muts, t)
+			}
+		case kindSites:
+			if t, ok := loadTable[table.Site](path, table.SchemaSites, fs); ok {
+				sites = append(sites, t)
+			}
+		}
+	}
+	for _, cat := range catalogs {
+		files[cat] = true
+		checkCatalog(cat, c.CatalogFormat, refsPath, c.CatalogLenient, rs, fs)
+	}
+	idx := proteinIndex{}
+	for _, t := range prots {
+		checkProteins(t, idx, fs)
+		lineage = append(lineage, tableMeta{t.path, t.meta, t.isPQ})
+	}
+	for _, t := range alns {
+		checkAlignments(t, rs, idx, fs)
+		lineage = append(lineage, tableMeta{t.path, t.meta, t.isPQ})
+	}
+	for _, t := range muts {
+		checkMutations(t, rs, fs)
+		lineage = append(lineage, tableMeta{t.path, t.meta, t.isPQ})
+	}
+	for _, t := range sites {
+		checkSites(t, rs, fs)
+		lineage = append(lineage, tableMeta{t.path, t.meta, t.isPQ})
+	}
+	for _, l := range lineage {
+		if l.parquet { // TSV tables carry no metadata
+			checkLineage(l.path, l.meta, fs)
+		}
+	}
+	if len(prots) > 0 && len(alns) > 0 {
+		checkAlignedOnce(prots, alns, fs)
+	}
+	if sheetIDs != nil {
+		checkSheetIDs(sheetIDs, prots, alns, muts, sites, fs)
+	}
+	checkCohort(prots, alns, muts, c.OutlierMads, fs)
+	res := &Result{}
+	if c.CrossCheckWater > 0 {
+		n, err := crossCheckWater(ctx, water, c.CrossCheckWater, c.Seed, alns, idx, rs, fs)
+		if err != nil {
+			return nil, err
+		}
+		res.WaterChecked = n
+	}
+	for f := range files {
+		res.Files = append(res.Files, f)
+	}
+	sort.Strings(res.Files)
+	res.Findings = fs.Sorted()
+	return res, nil
+}
+
+// tableMeta is a table's provenance, for the lineage check.
+type tableMeta struct {
+	path    string
+	meta    table.Meta
+	parquet bool
+}
+
+// checkSheetIDs warns once per table and sample about sample ids that the
+// sample sheet does not list.
+func checkSheetIDs(ids map[string]bool, prots []*loaded[table.Protein], alns []*loaded[table.Alignment], muts []*loaded[table.Mutation], sites []*loaded[table.Site], fs *Findings) {
+	report := func(seen map[string]bool, id string, w Where) {
+		if id == "" || ids[id] || seen[id] {
+			return
+		}
+		seen[id] = true
+		fs.Warnf(w, "samples.unknown", "sample %q is not in the sample sheet", id)
+	}
+	for _, t := range prots {
+		seen := map[string]bool{}
+		for i := range t.rows {
+			report(seen, t.rows[i].SampleID, t.where(i, t.rows[i].SampleID))
+		}
+	}
+	for _, t := range alns {
+		seen := map[string]bool{}
+		for i := range t.rows {
+			report(seen, t.rows[i].SampleID, t.where(i, t.rows[i].SampleID))
+		}
+	}
+	for _, t := range muts {
+		seen := map[string]bool{}
+		for i := range t.rows {
+			report(seen, t.rows[i].SampleID, t.where(i, t.rows[i].SampleID))
+		}
+	}
+	for _, t := range sites {
+		seen := map[string]bool{}
+		for i := range t.rows {
+			report(seen, t.rows[i].SampleID, t.where(i, t.rows[i].SampleID))
+		}
+	}
+}
