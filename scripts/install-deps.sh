@@ -15,6 +15,7 @@ packages=(
   python3-statsmodels # multipletests: oracle for Benjamini-Hochberg
   xz-utils
   time              # /usr/bin/time -v: peak memory in the benchmarks
+  chromium          # headless browser: the report.html rendering test (wtscan-aggregate)
 )
 missing=()
 for p in "${packages[@]}"; do

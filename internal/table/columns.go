@@ -2,6 +2,7 @@ package table
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -63,13 +64,22 @@ func formatField(v reflect.Value, c column) string {
 	case reflect.Int, reflect.Int32, reflect.Int64:
 		return strconv.FormatInt(v.Int(), 10)
 	case reflect.Float32:
-		return strconv.FormatFloat(v.Float(), 'f', -1, 32)
+		return formatFloat(v.Float(), 32)
 	case reflect.Float64:
-		return strconv.FormatFloat(v.Float(), 'f', -1, 64)
+		return formatFloat(v.Float(), 64)
 	case reflect.Bool:
 		return strconv.FormatBool(v.Bool())
 	}
 	return ""
+}
+
+// formatFloat writes plain decimals for ordinary values (99.9, 1520.5) and
+// exponent form only for very small or large ones (a p-value of 1e-300).
+func formatFloat(f float64, bits int) string {
+	if a := math.Abs(f); a != 0 && (a < 1e-4 || a >= 1e15) {
+		return strconv.FormatFloat(f, 'g', -1, bits)
+	}
+	return strconv.FormatFloat(f, 'f', -1, bits)
 }
 
 func unescape(s string) string {

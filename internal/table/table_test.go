@@ -132,3 +132,11 @@ func TestForeignParquet(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestFormatFloat(t *testing.T) {
+	for f, want := range map[float64]string{99.9: "99.9", 0: "0", 1520.5: "1520.5", 1e-300: "1e-300", 0.00012: "0.00012", 3.2e-7: "3.2e-07"} {
+		if got := formatFloat(f, 64); got != want {
+			t.Errorf("formatFloat(%v) = %q, want %q", f, got, want)
+		}
+	}
+}

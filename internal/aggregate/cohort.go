@@ -1,0 +1,442 @@
+package aggregate
+
+import (
+	"cmp"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/wtscan/wtscan/internal/table"
+)
+
+// sampleIDPattern is the contract's sample id rule (ARCHITECTURE.md).
+var sampleIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// interner maps strings to dense indexes.
+type interner struct {
+	idx map[string]int32
+	str []string
+}
+
+func newInterner() *interner { return &interner{idx: map[string]int32{}} }
+
+func (in *interner) id(s string) int32 {
+	if i, ok := in.idx[s]; ok {
+		return i
+	}
+	i := int32(len(in.str))
+	in.idx[s] = i
+	in.str = append(in.str, s)
+	return i
+}
+
+func (in *interner) lookup(s string) (int32, bool) {
+	i, ok := in.idx[s]
+	return i, ok
+}
+
+// recKey is everything a mutations row says about the change itself (not the
+// sample, copy or codons). Distinct keys are few even for a huge cohort.
+type recKey struct {
+	Gene, ReferenceID                 string
+	Position, EndPosition             int32
+	Ref, Alt, Type, HGVS, Short       string
+	Symbol                            string
+	Known                             bool
+	Unmet                             bool // known only in a combination this sample lacks (subscan's required_met=false)
+	CatalogID, DrugClasses, Phenotype string
+	PMIDs, CatalogName, CatalogVer    string
+}
+
+// occurrence is one mutations row, reduced.
+type occurrence struct {
+	sample, rec, copy  int32
+	codonRef, codonAlt int32
+	retained           float64
+}
+
+// change is one symbol (gyrA_S83L) across the cohort.
+type change struct {
+	key       recKey  // attributes from the first record in sort order (known wins)
+	recs      []int32 // the records of this symbol
+	samples   []int32 // samples carrying it, increasing
+	gene      int32
+	uncovered bitset // samples where its site was not covered (never a carrier)
+	covered   int    // analysed samples minus uncovered
+}
+
+// site is one catalogue site (gene, position) from the sites tables.
+type site struct {
+	gene, pos          int32
+	ref                string
+	wt, mut, nc, amb   int    // rows by status
+	rowAny, rowCovered bitset // samples with any row; with a WT or MUT row
+}
+
+type siteKey struct{ gene, pos int32 }
+
+// span is a reference interval covered by one alignment.
+type span struct{ sample, start, end int32 }
+
+type alnKey struct{ sample, gene, copy int32 }
+
+// alnInfo is what hAMRonization wants from an alignment.
+type alnInfo struct {
+	refStart, refEnd, refLen int32
+	qStart, qEnd, qLen       int32
+	pctIdentity, refCoverage float64
+	queryID                  string
+}
+
+// inputFile is one input table for provenance.
+type inputFile struct {
+	Path    string            `json:"path"`
+	Kind    string            `json:"kind"`
+	SHA256  string            `json:"sha256"`
+	Schema  string            `json:"schema,omitempty"`
+	Version string            `json:"wtscan_version,omitempty"`
+	Command string            `json:"command,omitempty"`
+	Rows    int               `json:"rows"`
+	Extra   map[string]string `json:"metadata,omitempty"`
+	Inputs  map[string]string `json:"inputs,omitempty"`
+}
+
+// cohort is everything read from the inputs.
+type cohort struct {
+	samples *interner
+	genes   *interner
+	strs    *interner // codons and other per-row strings
+	recIdx  map[recKey]int32
+	recs    []recKey
+	occ     []occurrence
+
+	sites map[siteKey]*site
+
+	haveAlignments bool
+	spans          [][]span // per gene: non-FAILED alignments
+	alnGene        []bitset // per gene: samples with a non-FAILED alignment
+	aln            map[alnKey]alnInfo
+	refLen         []int32  // per gene: longest reference length seen in alignments
+	geneSiteAny    []bitset // per gene: samples with any site row
+	geneSiteCov    []bitset // per gene: samples with a WT or MUT site row
+
+	files []inputFile
+
+	// Derived by finish.
+	order     []int32 // sample indexes sorted by id
+	rank      []int32 // rank[sample] = position in order
+	changes   []*change
+	bySymbol  map[string]int
+	recChange []int32 // record -> change
+}
+
+func newCohort() *cohort {
+	return &cohort{
+		samples: newInterner(),
+		genes:   newInterner(),
+		strs:    newInterner(),
+		recIdx:  map[recKey]int32{},
+		sites:   map[siteKey]*site{},
+		aln:     map[alnKey]alnInfo{},
+	}
+}
+
+func (c *cohort) sample(id, where string) (int32, error) {
+	if i, ok := c.samples.lookup(id); ok {
+		return i, nil
+	}
+	if !sampleIDPattern.MatchString(id) {
+		return 0, fmt.Errorf("%s: sample id %q does not match %s", where, id, sampleIDPattern)
+	}
+	return c.samples.id(id), nil
+}
+
+func (c *cohort) gene(name, where string) (int32, error) {
+	if name == "" {
+		return 0, fmt.Errorf("%s: empty gene", where)
+	}
+	g := c.genes.id(name)
+	for int(g) >= len(c.spans) {
+		c.spans = append(c.spans, nil)
+		c.alnGene = append(c.alnGene, nil)
+		c.geneSiteAny = append(c.geneSiteAny, nil)
+		c.geneSiteCov = append(c.geneSiteCov, nil)
+		c.refLen = append(c.refLen, 0)
+	}
+	return g, nil
+}
+
+func newInput(kind, path string, m *table.Meta, sum string, rows int) inputFile {
+	f := inputFile{Path: path, Kind: kind, SHA256: sum, Rows: rows}
+	if m != nil {
+		f.Schema, f.Version, f.Command = m.Schema, m.Version, m.Command
+		if len(m.Extra) > 0 {
+			f.Extra = m.Extra
+		}
+		if len(m.Inputs) > 0 {
+			f.Inputs = m.Inputs
+		}
+	}
+	return f
+}
+
+var mutationTypes = map[string]bool{
+	"substitution": true, "deletion": true, "insertion": true, "delins": true, "nonsense": true,
+	"start_lost": true, "stop_lost": true, "frameshift": true, "truncation": true,
+}
+
+func (c *cohort) addMutations(b *batch[table.Mutation]) error {
+	for i := range b.rows {
+		r := &b.rows[i]
+		where := b.where(i)
+		s, err := c.sample(r.SampleID, where)
+		if err != nil {
+			return err
+		}
+		if _, err := c.gene(r.Gene, where); err != nil {
+			return err
+		}
+		switch {
+		case r.Symbol == "":
+			return fmt.Errorf("%s: empty symbol", where)
+		case r.Position < 1:
+			return fmt.Errorf("%s: position %d is not a 1-based reference position", where, r.Position)
+		case r.EndPosition != 0 && r.EndPosition < r.Position:
+			return fmt.Errorf("%s: end_position %d before position %d", where, r.EndPosition, r.Position)
+		case !mutationTypes[r.Type]:
+			return fmt.Errorf("%s: unknown type %q", where, r.Type)
+		}
+		k := recKey{
+			Gene: r.Gene, ReferenceID: r.ReferenceID, Position: r.Position, EndPosition: r.EndPosition,
+			Ref: r.Ref, Alt: r.Alt, Type: r.Type, HGVS: r.HGVS, Short: r.Short, Symbol: r.Symbol,
+			Known: r.Known, Unmet: r.Known && r.RequiredMut != "" && !r.RequiredMet, CatalogID: r.CatalogID, DrugClasses: r.DrugClasses, Phenotype: r.Phenotype,
+			PMIDs: r.PMIDs, CatalogName: r.CatalogName, CatalogVer: r.CatalogVersion,
+		}
+		rec, ok := c.recIdx[k]
+		if !ok {
+			rec = int32(len(c.recs))
+			c.recIdx[k] = rec
+			c.recs = append(c.recs, k)
+		}
+		c.occ = append(c.occ, occurrence{
+			sample: s, rec: rec, copy: r.Copy,
+			codonRef: c.strs.id(r.CodonRef), codonAlt: c.strs.id(r.CodonAlt),
+			retained: r.RetainedPct,
+		})
+	}
+	return nil
+}
+
+var siteStatuses = map[string]bool{"WT": true, "MUT": true, "NOT_COVERED": true, "AMBIGUOUS": true}
+
+func (c *cohort) addSites(b *batch[table.Site]) error {
+	for i := range b.rows {
+		r := &b.rows[i]
+		where := b.where(i)
+		s, err := c.sample(r.SampleID, where)
+		if err != nil {
+			return err
+		}
+		g, err := c.gene(r.Gene, where)
+		if err != nil {
+			return err
+		}
+		if r.Position < 1 {
+			return fmt.Errorf("%s: position %d is not a 1-based reference position", where, r.Position)
+		}
+		if !siteStatuses[r.Status] {
+			return fmt.Errorf("%s: status %q is not one of WT, MUT, NOT_COVERED, AMBIGUOUS", where, r.Status)
+		}
+		k := siteKey{g, r.Position}
+		st := c.sites[k]
+		if st == nil {
+			st = &site{gene: g, pos: r.Position, ref: r.Ref}
+			c.sites[k] = st
+		}
+		st.rowAny.set(s)
+		c.geneSiteAny[g].set(s)
+		switch r.Status {
+		case "WT":
+			st.wt++
+		case "MUT":
+			st.mut++
+		case "NOT_COVERED":
+			st.nc++
+		case "AMBIGUOUS":
+			st.amb++
+		}
+		if r.Status == "WT" || r.Status == "MUT" {
+			st.rowCovered.set(s)
+			c.geneSiteCov[g].set(s)
+		}
+	}
+	return nil
+}
+
+// alnRow is the part of an alignments row aggregate reads (Parquet readers
+// skip the other columns, notably the aligned sequences).
+type alnRow struct {
+	SampleID    string  `parquet:"sample_id,dict"`
+	Gene        string  `parquet:"gene,dict"`
+	Copy        int32   `parquet:"copy"`
+	QueryID     string  `parquet:"query_id"`
+	QueryStart  int32   `parquet:"query_start"`
+	QueryEnd    int32   `parquet:"query_end"`
+	QueryLength int32   `parquet:"query_length"`
+	RefStart    int32   `parquet:"ref_start"`
+	RefEnd      int32   `parquet:"ref_end"`
+	RefLength   int32   `parquet:"ref_length"`
+	PctIdentity float64 `parquet:"pct_identity"`
+	RefCoverage float64 `parquet:"ref_coverage"`
+	Quality     string  `parquet:"quality,dict"`
+}
+
+func (c *cohort) addAlignments(b *batch[alnRow]) error {
+	for i := range b.rows {
+		r := &b.rows[i]
+		where := b.where(i)
+		s, err := c.sample(r.SampleID, where)
+		if err != nil {
+			return err
+		}
+		g, err := c.gene(r.Gene, where)
+		if err != nil {
+			return err
+		}
+		if r.RefStart < 1 || r.RefEnd < r.RefStart {
+			if r.Quality == "FAILED" {
+				continue // a failed alignment may have no coordinates
+			}
+			return fmt.Errorf("%s: reference interval %d..%d is not 1-based and ordered", where, r.RefStart, r.RefEnd)
+		}
+		if r.Quality == "FAILED" {
+			continue // subscan names no change from a failed alignment
+		}
+		c.refLen[g] = max(c.refLen[g], r.RefLength)
+		c.spans[g] = append(c.spans[g], span{s, r.RefStart, r.RefEnd})
+		c.alnGene[g].set(s)
+		k := alnKey{s, g, r.Copy}
+		if _, dup := c.aln[k]; !dup {
+			c.aln[k] = alnInfo{r.RefStart, r.RefEnd, r.RefLength, r.QueryStart, r.QueryEnd, r.QueryLength, r.PctIdentity, r.RefCoverage, r.QueryID}
+		}
+	}
+	return nil
+}
+
+// finish sorts samples, builds the changes and their carrier lists.
+func (c *cohort) finish() {
+	n := len(c.samples.str)
+	c.order = make([]int32, n)
+	for i := range c.order {
+		c.order[i] = int32(i)
+	}
+	slices.SortFunc(c.order, func(a, b int32) int { return strings.Compare(c.samples.str[a], c.samples.str[b]) })
+	c.rank = make([]int32, n)
+	for r, s := range c.order {
+		c.rank[s] = int32(r)
+	}
+
+	// Records in a stable order; changes by symbol in (gene, position, symbol) order.
+	recOrder := make([]int32, len(c.recs))
+	for i := range recOrder {
+		recOrder[i] = int32(i)
+	}
+	slices.SortFunc(recOrder, func(a, b int32) int { return compareRec(&c.recs[a], &c.recs[b]) })
+	recRank := make([]int32, len(c.recs))
+	for r, i := range recOrder {
+		recRank[i] = int32(r)
+	}
+	c.bySymbol = map[string]int{}
+	c.recChange = make([]int32, len(c.recs))
+	var syms []string
+	first := map[string]int32{}
+	for _, ri := range recOrder {
+		k := &c.recs[ri]
+		if _, ok := first[k.Symbol]; !ok {
+			first[k.Symbol] = ri
+			syms = append(syms, k.Symbol)
+		}
+	}
+	// Order changes like their first records (gene, position, symbol).
+	for _, sym := range syms {
+		ri := first[sym]
+		g, _ := c.genes.lookup(c.recs[ri].Gene)
+		c.bySymbol[sym] = len(c.changes)
+		c.changes = append(c.changes, &change{key: c.recs[ri], gene: g})
+	}
+	for _, ri := range recOrder {
+		k := &c.recs[ri]
+		ci := c.bySymbol[k.Symbol]
+		ch := c.changes[ci]
+		ch.recs = append(ch.recs, ri)
+		c.recChange[ri] = int32(ci)
+		if k.Known && !ch.key.Known {
+			ch.key = *k // a known record describes the change best
+		}
+	}
+
+	// Occurrences in output order: sample id, record order, copy, codons.
+	slices.SortFunc(c.occ, func(a, b occurrence) int {
+		if d := cmp.Compare(c.rank[a.sample], c.rank[b.sample]); d != 0 {
+			return d
+		}
+		if d := cmp.Compare(recRank[a.rec], recRank[b.rec]); d != 0 {
+			return d
+		}
+		if d := cmp.Compare(a.copy, b.copy); d != 0 {
+			return d
+		}
+		if d := strings.Compare(c.strs.str[a.codonRef], c.strs.str[b.codonRef]); d != 0 {
+			return d
+		}
+		if d := strings.Compare(c.strs.str[a.codonAlt], c.strs.str[b.codonAlt]); d != 0 {
+			return d
+		}
+		return cmp.Compare(a.retained, b.retained)
+	})
+	// Carrier lists, in sample index order (bitset-friendly).
+	for _, o := range c.occ {
+		ch := c.changes[c.recChange[o.rec]]
+		if k := len(ch.samples); k == 0 || ch.samples[k-1] != o.sample {
+			ch.samples = append(ch.samples, o.sample)
+		}
+	}
+	for _, ch := range c.changes {
+		// Occurrences are in sample-id order; carriers must be unique.
+		slices.Sort(ch.samples)
+		ch.samples = slices.Compact(ch.samples)
+	}
+}
+
+func compareRec(a, b *recKey) int {
+	return cmp.Or(
+		strings.Compare(a.Gene, b.Gene),
+		cmp.Compare(a.Position, b.Position),
+		cmp.Compare(a.EndPosition, b.EndPosition),
+		strings.Compare(a.Symbol, b.Symbol),
+		boolCmp(b.Known, a.Known), // known first
+		strings.Compare(a.ReferenceID, b.ReferenceID),
+		strings.Compare(a.HGVS, b.HGVS),
+		strings.Compare(a.Short, b.Short),
+		strings.Compare(a.Ref, b.Ref),
+		strings.Compare(a.Alt, b.Alt),
+		strings.Compare(a.Type, b.Type),
+		strings.Compare(a.CatalogID, b.CatalogID),
+		strings.Compare(a.DrugClasses, b.DrugClasses),
+		strings.Compare(a.Phenotype, b.Phenotype),
+		strings.Compare(a.PMIDs, b.PMIDs),
+		strings.Compare(a.CatalogName, b.CatalogName),
+		strings.Compare(a.CatalogVer, b.CatalogVer),
+	)
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
