@@ -32,6 +32,7 @@ type Protein struct {
 	SeqHash          string  `parquet:"seq_hash"`
 	Frameshifts      string  `parquet:"frameshifts" wtscan:"optional"` // comma-separated reference positions, empty when none
 	Organism         string  `parquet:"organism,dict" wtscan:"optional"`
+	Insertions       string  `parquet:"insertions" wtscan:"optional"` // wtscan-extract: REFPOS:+LENGTH where homology resumes after an insertion (IS element) in the contig, comma-separated
 }
 
 // Alignment is one query × reference pair (wtscan-align). Score, Identity,

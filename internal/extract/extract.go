@@ -1,0 +1,591 @@
+package extract
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
+	"github.com/wtscan/wtscan/internal/gencode"
+	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/seqio"
+	"github.com/wtscan/wtscan/internal/table"
+)
+
+// CLI is wtscan-extract's command line.
+type CLI struct {
+	cli.Shared
+	Assembly    string  `short:"a" type:"path" help:"Genome assembly FASTA (.gz, .xz ok). With --annotation holding sequences (GFF3 ##FASTA, GenBank ORIGIN) it may be left out."`
+	SampleID    string  `short:"s" help:"Sample id for --assembly (letters, digits, '.', '_', '-')."`
+	Samples     string  `type:"existingfile" help:"Batch mode: a TSV sample sheet with columns sample_id, assembly and optional annotation, organism, hits, hits_format."`
+	References  string  `short:"r" required:"" type:"path" help:"Wild-type references: protein or CDS FASTA (gene= and organism= tags), or a folder such as a PointFinder species folder."`
+	Out         string  `short:"o" required:"" type:"path" help:"Output proteins table (.parquet, .tsv, .tsv.gz)."`
+	Faa         string  `type:"path" help:"Also write the proteins as FASTA (.faa/.fa/.fasta, .gz ok); headers are >SAMPLE|GENE|COPY gene=GENE copy=N sample_id=SAMPLE reference_id=REF location=CONTIG:START..END(STRAND)."`
+	Annotation  string  `type:"existingfile" help:"Take genes from this annotation instead of searching: GFF3 (.gff, .gff3) or GenBank (.gb, .gbk, .gbff; .gz ok)."`
+	Hits        string  `type:"existingfile" help:"Take gene locations from this hit table (see --hits-format) and extract the genes there."`
+	HitsFormat  string  `enum:"abricate,rgi,amrfinder," default:"" help:"Format of --hits: abricate, rgi or amrfinder."`
+	Organism    string  `help:"Organism of the sample: picks the references tagged organism=NAME where a gene has several."`
+	MinIdentity float64 `default:"70" help:"Drop hits under this percent identity to their reference."`
+	MinCoverage float64 `default:"50" help:"Drop hits covering less than this percent of their reference."`
+}
+
+// SampleIDPattern is what a sample id must match (it becomes a file name).
+var SampleIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// Validate checks the rules between flags.
+func (c *CLI) Validate() error {
+	switch {
+	case c.Samples != "" && (c.Assembly != "" || c.SampleID != "" || c.Annotation != "" || c.Hits != ""):
+		return fmt.Errorf("--samples replaces --assembly, --sample-id, --annotation and --hits: give one form")
+	case c.Samples == "" && c.SampleID == "":
+		return fmt.Errorf("give --sample-id with --assembly, or a --samples sheet")
+	case c.Samples == "" && c.Assembly == "" && c.Annotation == "":
+		return fmt.Errorf("give --assembly (or an --annotation holding sequences), or a --samples sheet")
+	case c.SampleID != "" && !SampleIDPattern.MatchString(c.SampleID):
+		return fmt.Errorf("--sample-id %q: sample ids must match %s", c.SampleID, SampleIDPattern)
+	case (c.Hits == "") != (c.HitsFormat == ""):
+		return fmt.Errorf("--hits and --hits-format go together")
+	case c.Hits != "" && c.Annotation != "":
+		return fmt.Errorf("give --annotation or --hits, not both")
+	case c.MinIdentity < 0 || c.MinIdentity > 100 || c.MinCoverage < 0 || c.MinCoverage > 100:
+		return fmt.Errorf("--min-identity and --min-coverage are percentages (0-100)")
+	}
+	return nil
+}
+
+// Sample is one assembly to search.
+type Sample struct {
+	ID         string
+	Assembly   string
+	Annotation string
+	Organism   string
+	Hits       string
+	HitsFormat string
+	line       int
+}
+
+// Main runs wtscan-extract and returns its exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var c CLI
+	env, code, ok := cli.Parse(ctx, "wtscan-extract", "Find target genes in genome assemblies and write their proteins.", &c, &c.Shared, args, stdin, stdout, stderr)
+	if !ok {
+		return code
+	}
+	samples := []Sample{{ID: c.SampleID, Assembly: c.Assembly, Annotation: c.Annotation, Organism: c.Organism, Hits: c.Hits, HitsFormat: c.HitsFormat}}
+	if c.Samples != "" {
+		var err error
+		if samples, err = ReadSamples(c.Samples, c.Organism); err != nil {
+			return env.Fail(err)
+		}
+	}
+	env.Started(map[string]any{"references": c.References, "samples": len(samples), "out": c.Out})
+	refs, err := refset.Load(c.References)
+	if err != nil {
+		return env.Fail(err)
+	}
+	opt := Options{MinIdentity: c.MinIdentity, MinCoverage: c.MinCoverage, Threads: env.Threads()}
+	prog := env.Progress("samples", int64(len(samples)))
+	res, err := Run(ctx, refs, samples, opt, func() { prog.Add(1) })
+	prog.Finish()
+	if err != nil {
+		return env.Fail(err)
+	}
+	inputs := []string{c.References, c.Samples}
+	for _, s := range samples {
+		inputs = append(inputs, s.Assembly, s.Annotation, s.Hits)
+	}
+	if err := writeOutputs(env.Args, c.Out, c.Faa, res.Rows, inputs); err != nil {
+		return env.Fail(err)
+	}
+	for _, w := range res.Warnings {
+		env.Log.Warn().Msg(w)
+	}
+	return env.Done(map[string]any{
+		"samples": len(samples), "contigs": res.Contigs, "proteins": len(res.Rows),
+		"dropped_identity": res.DroppedIdentity, "dropped_coverage": res.DroppedCoverage,
+		"min_identity": c.MinIdentity, "min_coverage": c.MinCoverage,
+	})
+}
+
+// ReadSamples reads a sample sheet: a TSV with a header naming sample_id and
+// assembly, and optionally annotation, organism, hits and hits_format.
+// organism fills the rows that leave organism empty.
+func ReadSamples(path, organism string) ([]Sample, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var (
+		out  []Sample
+		cols map[string]int
+		seen = map[string]int{}
+	)
+	for i, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+		n := i + 1
+		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") && cols != nil {
+			continue
+		}
+		cells := strings.Split(line, "\t")
+		if cols == nil {
+			cols = map[string]int{}
+			for j, h := range cells {
+				cols[strings.TrimSpace(strings.TrimPrefix(h, "#"))] = j
+			}
+			for _, need := range []string{"sample_id", "assembly"} {
+				if _, ok := cols[need]; !ok {
+					return nil, fmt.Errorf("%s line %d: header lacks column %q (need sample_id, assembly; optional annotation, organism, hits, hits_format)", path, n, need)
+				}
+			}
+			continue
+		}
+		get := func(name string) string {
+			if j, ok := cols[name]; ok && j < len(cells) {
+				return strings.TrimSpace(cells[j])
+			}
+			return ""
+		}
+		s := Sample{ID: get("sample_id"), Assembly: get("assembly"), Annotation: get("annotation"),
+			Organism: get("organism"), Hits: get("hits"), HitsFormat: get("hits_format"), line: n}
+		if s.Organism == "" {
+			s.Organism = organism
+		}
+		if !SampleIDPattern.MatchString(s.ID) {
+			return nil, fmt.Errorf("%s line %d: sample id %q must match %s", path, n, s.ID, SampleIDPattern)
+		}
+		if first, dup := seen[s.ID]; dup {
+			return nil, fmt.Errorf("%s line %d: sample id %q repeated (first at line %d)", path, n, s.ID, first)
+		}
+		seen[s.ID] = n
+		if s.Assembly == "" && s.Annotation == "" {
+			return nil, fmt.Errorf("%s line %d: sample %q has no assembly", path, n, s.ID)
+		}
+		if (s.Hits == "") != (s.HitsFormat == "") {
+			return nil, fmt.Errorf("%s line %d: hits and hits_format go together", path, n)
+		}
+		for _, p := range []string{s.Assembly, s.Annotation, s.Hits} {
+			if p == "" {
+				continue
+			}
+			if _, err := os.Stat(p); err != nil {
+				return nil, fmt.Errorf("%s line %d: sample %q: %w", path, n, s.ID, err)
+			}
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no samples", path)
+	}
+	return out, nil
+}
+
+// Options tune a run.
+type Options struct {
+	MinIdentity, MinCoverage float64
+	Threads                  int
+}
+
+// Result is what Run found.
+type Result struct {
+	Rows            []table.Protein // by sample order, gene, copy
+	Contigs         int
+	DroppedIdentity int
+	DroppedCoverage int
+	Warnings        []string
+}
+
+type sampleResult struct {
+	rows                 []table.Protein
+	contigs              int
+	dropIdent, dropCover int
+	warnings             []string
+	err                  error
+}
+
+// Run extracts the genes of every sample. Samples run in parallel; the rows
+// come back in sample order whatever opt.Threads is.
+func Run(ctx context.Context, refs *refset.Set, samples []Sample, opt Options, done func()) (*Result, error) {
+	threads := max(1, opt.Threads)
+	idx := newIndexCache(refs)
+	results := make([]sampleResult, len(samples))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	workers := min(threads, len(samples))
+	inner := max(1, threads/max(1, workers))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				if ctx.Err() != nil {
+					results[i].err = ctx.Err()
+				} else {
+					results[i] = runSample(idx, samples[i], opt, inner)
+				}
+				if done != nil {
+					done()
+				}
+			}
+		}()
+	}
+	for i := range samples {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	res := &Result{}
+	for i, r := range results {
+		if r.err != nil {
+			if samples[i].line > 0 {
+				return nil, fmt.Errorf("sample %q (sheet line %d): %w", samples[i].ID, samples[i].line, r.err)
+			}
+			return nil, r.err
+		}
+		res.Rows = append(res.Rows, r.rows...)
+		res.Contigs += r.contigs
+		res.DroppedIdentity += r.dropIdent
+		res.DroppedCoverage += r.dropCover
+		res.Warnings = append(res.Warnings, r.warnings...)
+	}
+	return res, nil
+}
+
+// indexCache builds one seed index per organism-specific reference subset.
+type indexCache struct {
+	refs *refset.Set
+	mu   sync.Mutex
+	m    map[string]*index
+}
+
+func newIndexCache(refs *refset.Set) *indexCache {
+	return &indexCache{refs: refs, m: map[string]*index{}}
+}
+
+// get returns the index of the references for organism: per gene, the
+// references tagged with that organism when there are any, else all of them.
+func (c *indexCache) get(organism string) *index {
+	key := strings.ToLower(organism)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ix, ok := c.m[key]; ok {
+		return ix
+	}
+	var sel []*refset.Reference
+	for _, g := range c.refs.Genes() {
+		all := c.refs.Gene(g)
+		var tagged []*refset.Reference
+		if organism != "" {
+			for _, r := range all {
+				if strings.EqualFold(r.Organism, organism) {
+					tagged = append(tagged, r)
+				}
+			}
+		}
+		if len(tagged) > 0 {
+			sel = append(sel, tagged...)
+		} else {
+			sel = append(sel, all...)
+		}
+	}
+	// Keep the set's load order, so reference indices (tie-breaks) are stable.
+	order := map[*refset.Reference]int{}
+	for i, r := range c.refs.Refs {
+		order[r] = i
+	}
+	sort.Slice(sel, func(i, j int) bool { return order[sel[i]] < order[sel[j]] })
+	ix := newIndex(sel)
+	c.m[key] = ix
+	return ix
+}
+
+type contig struct {
+	id  string
+	seq []byte
+}
+
+func readAssembly(path string) ([]contig, error) {
+	var cs []contig
+	err := seqio.Read(path, seqio.Options{Alphabet: seqio.DNA}, func(r seqio.Record) error {
+		cs = append(cs, contig{id: r.ID, seq: r.Seq})
+		return nil
+	})
+	return cs, err
+}
+
+func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult {
+	var res sampleResult
+	ix := ic.get(s.Organism)
+	var (
+		contigs []contig
+		ann     *annotation
+		err     error
+	)
+	if s.Annotation != "" {
+		if ann, err = readAnnotation(s.Annotation); err != nil {
+			res.err = err
+			return res
+		}
+	}
+	switch {
+	case s.Assembly != "":
+		contigs, err = readAssembly(s.Assembly)
+	case ann != nil && len(ann.contigs) > 0:
+		contigs = ann.contigs
+	default:
+		err = fmt.Errorf("sample %q: no assembly, and annotation %s holds no sequences", s.ID, s.Annotation)
+	}
+	if err != nil {
+		res.err = err
+		return res
+	}
+	res.contigs = len(contigs)
+	var loci []*locus
+	method := "search"
+	switch {
+	case ann != nil:
+		method = ann.method
+		loci, err = ix.fromFeatures(newAligner(), contigs, ann.features, ann.aliases, false)
+	case s.Hits != "":
+		method = s.HitsFormat
+		loci, err = ix.fromHits(newAligner(), contigs, s.Hits, s.HitsFormat)
+	default:
+		loci = ix.searchAll(contigs, threads)
+	}
+	if err != nil {
+		res.err = err
+		return res
+	}
+	if method == "search" {
+		lens := make([]int, len(ix.refs))
+		for i, r := range ix.refs {
+			lens[i] = len(r.Protein)
+		}
+		loci = mergeDisrupted(bestLoci(loci, contigs), lens)
+	}
+	loci = bestLoci(loci, contigs)
+	var kept []*locus
+	for _, l := range loci {
+		switch {
+		case l.identity < opt.MinIdentity:
+			res.dropIdent++
+		case l.coverage < opt.MinCoverage:
+			res.dropCover++
+		default:
+			kept = append(kept, l)
+		}
+	}
+	res.rows = makeRows(s, ix, contigs, kept, method)
+	return res
+}
+
+// searchAll searches every contig, threads at a time.
+func (ix *index) searchAll(contigs []contig, threads int) []*locus {
+	per := make([][]*locus, len(contigs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(threads, len(contigs)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := newAligner()
+			for i := range next {
+				per[i] = ix.searchContig(a, contigs[i].seq, i)
+			}
+		}()
+	}
+	for i := range contigs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all []*locus
+	for _, p := range per {
+		all = append(all, p...)
+	}
+	return all
+}
+
+// span returns a locus's 1-based forward-strand extent on a contig of length n.
+func (l *locus) span(n int) (int, int) {
+	if l.strand == '+' {
+		return l.gs + 1, l.ge + 1
+	}
+	return n - l.ge, n - l.gs
+}
+
+// bestLoci gives each locus to its best-scoring reference: loci are taken in
+// decreasing score and one that overlaps an already taken locus (by more than
+// half of the shorter one) on the same contig is dropped.
+func bestLoci(loci []*locus, contigs []contig) []*locus {
+	sort.SliceStable(loci, func(i, j int) bool {
+		a, b := loci[i], loci[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.ref != b.ref {
+			return a.ref < b.ref
+		}
+		if a.contigIdx != b.contigIdx {
+			return a.contigIdx < b.contigIdx
+		}
+		return a.gs < b.gs
+	})
+	var kept []*locus
+	for _, l := range loci {
+		n := len(contigs[l.contigIdx].seq)
+		s, e := l.span(n)
+		clash := false
+		for _, k := range kept {
+			if k.contigIdx != l.contigIdx {
+				continue
+			}
+			ks, ke := k.span(n)
+			ov := min(e, ke) - max(s, ks) + 1
+			if ov > 0 && 2*ov > min(e-s+1, ke-ks+1) {
+				clash = true
+				break
+			}
+		}
+		if !clash {
+			kept = append(kept, l)
+		}
+	}
+	return kept
+}
+
+// makeRows turns loci into table rows: copies numbered 1..n per gene in
+// contig order and position, rows ordered by gene and copy.
+func makeRows(s Sample, ix *index, contigs []contig, loci []*locus, method string) []table.Protein {
+	sort.Slice(loci, func(i, j int) bool {
+		a, b := loci[i], loci[j]
+		ga, gb := ix.refs[a.ref].Gene, ix.refs[b.ref].Gene
+		if ga != gb {
+			return ga < gb
+		}
+		if a.contigIdx != b.contigIdx {
+			return a.contigIdx < b.contigIdx
+		}
+		sa, _ := a.span(len(contigs[a.contigIdx].seq))
+		sb, _ := b.span(len(contigs[b.contigIdx].seq))
+		if sa != sb {
+			return sa < sb
+		}
+		return a.strand < b.strand
+	})
+	rows := make([]table.Protein, 0, len(loci))
+	copyOf := map[string]int32{}
+	for _, l := range loci {
+		ref := ix.refs[l.ref]
+		c := contigs[l.contigIdx]
+		start, end := l.span(len(c.seq))
+		var cds []byte
+		if l.cds != nil {
+			cds = l.cds
+		} else {
+			cds = append([]byte(nil), c.seq[start-1:end]...)
+			if l.strand == '-' {
+				cds = gencode.ReverseComplement(cds)
+			}
+		}
+		prot := gencode.Translate(cds, !l.partialStart)
+		stops := int32(strings.Count(string(prot), "*"))
+		length := int32(len(prot))
+		if !l.partialEnd && len(prot) > 0 && prot[len(prot)-1] == '*' {
+			stops--
+			length--
+		}
+		copyOf[ref.Gene]++
+		org := s.Organism
+		if org == "" {
+			org = ref.Organism
+		}
+		fs := make([]string, len(l.frameshifts))
+		for i, p := range l.frameshifts {
+			fs[i] = strconv.Itoa(p)
+		}
+		sum := sha256.Sum256(prot)
+		rows = append(rows, table.Protein{
+			SampleID: s.ID, Gene: ref.Gene, Copy: copyOf[ref.Gene], ReferenceID: ref.ID,
+			Contig: c.id, Start: int64(start), End: int64(end), Strand: string(l.strand),
+			TranslationTable: 11, Protein: string(prot), CDS: string(cds), LengthAA: length,
+			PartialStart: l.partialStart, PartialEnd: l.partialEnd, InternalStops: stops,
+			Method: method, HitIdentity: round2(l.identity), HitCoverage: round2(l.coverage),
+			SeqHash: hex.EncodeToString(sum[:]), Frameshifts: strings.Join(fs, ","), Organism: org,
+			Insertions: strings.Join(l.insertions, ","),
+		})
+	}
+	return rows
+}
+
+func round2(x float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', 2, 64), 64)
+	return v
+}
+
+func writeOutputs(args []string, out, faa string, rows []table.Protein, inputs []string) error {
+	meta, err := table.NewMeta(table.SchemaProteins, args, inputs...)
+	if err != nil {
+		return err
+	}
+	w, err := table.Create[table.Protein](out, meta)
+	if err != nil {
+		return err
+	}
+	defer w.Abort()
+	var fa *fsx.AtomicFile
+	if faa != "" {
+		if fa, err = fsx.CreateAtomic(faa); err != nil {
+			return err
+		}
+		defer fa.Abort()
+	}
+	if err := w.Write(rows...); err != nil {
+		return err
+	}
+	if fa != nil {
+		if err := WriteFASTA(fa, faa, rows); err != nil {
+			return err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	if fa != nil {
+		return fa.Commit()
+	}
+	return nil
+}
+
+// WriteFASTA writes rows as protein FASTA: one record per gene copy with the
+// id SAMPLE|GENE|COPY and gene=, copy=, sample_id=, reference_id= and
+// location= tags (gzip when name ends in .gz).
+func WriteFASTA(w io.Writer, name string, rows []table.Protein) error {
+	var closer io.Closer
+	if strings.HasSuffix(name, ".gz") {
+		gz := newGzip(w)
+		w, closer = gz, gz
+	}
+	fw := seqio.NewWriter(w)
+	for _, r := range rows {
+		id := fmt.Sprintf("%s|%s|%d", r.SampleID, r.Gene, r.Copy)
+		desc := fmt.Sprintf("gene=%s copy=%d sample_id=%s reference_id=%s location=%s:%d..%d(%s)", r.Gene, r.Copy, r.SampleID, r.ReferenceID, r.Contig, r.Start, r.End, r.Strand)
+		if err := fw.Write(id, desc, []byte(r.Protein)); err != nil {
+			return err
+		}
+	}
+	if err := fw.Flush(); err != nil {
+		return err
+	}
+	if closer != nil {
+		return closer.Close()
+	}
+	return nil
+}
