@@ -40,7 +40,7 @@ type CLI struct {
 	CatalogName     string `placeholder:"NAME" help:"Catalogue name written in catalog_name (default: the format's name, or the wtscan TSV's source column)."`
 	CatalogVersion  string `placeholder:"VERSION" help:"Catalogue version written in catalog_version (default: from the catalogue where it says)."`
 
-	CallFailed bool `help:"Also call changes in alignments of quality FAILED (by default they are skipped and their catalogue sites are NOT_COVERED)."`
+	CallFailed bool `help:"Also call changes in alignments of quality FAILED. By default they are skipped (their catalogue sites NOT_COVERED) unless the gene is disrupted: a frameshift, a premature stop, or a query ending inside the reference."`
 }
 
 // Validate checks rules that involve several flags.
@@ -105,7 +105,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 			return nil, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where, row.RefLength, ref.ID, c.References, len(ref.Protein))
 		}
 		calls[i] = call{row: row, ref: ref}
-		if row.Quality == "FAILED" && !c.CallFailed {
+		if row.Quality == "FAILED" && !c.CallFailed && !disrupted(row) {
 			calls[i].skipped = "quality FAILED"
 			skipped++
 			continue
@@ -405,4 +405,21 @@ func siteRows(calls []call, cat *catalog.Catalog) []table.Site {
 		return a.Copy < b.Copy
 	})
 	return out
+}
+
+// disrupted reports whether a FAILED alignment is short because the gene is
+// broken — a frameshift, a premature stop, or a query that ends inside the
+// reference away from a contig edge — rather than because the query is not
+// the gene. Such rows are called anyway: OmpK35 cut to 40 % by a frameshift
+// (K. pneumoniae HS11286) is exactly what a lab needs to see.
+func disrupted(row *table.Alignment) bool {
+	if row.Frameshifts != "" || strings.Contains(row.AlignedQuery, "*") {
+		return true
+	}
+	// Identity over the aligned part must still say "this is the gene".
+	if row.PctIdentity < 80 {
+		return false
+	}
+	truncated := row.QueryEnd == row.QueryLength && row.RefEnd < row.RefLength && !row.PartialEnd
+	return truncated
 }

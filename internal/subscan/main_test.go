@@ -206,3 +206,29 @@ func TestMainNoCatalogue(t *testing.T) {
 		t.Errorf("without a catalogue every change is reported, none known:\n%s", data)
 	}
 }
+
+func TestDisrupted(t *testing.T) {
+	base := table.Alignment{QueryStart: 1, QueryEnd: 133, QueryLength: 133, RefStart: 1, RefEnd: 133, RefLength: 359, PctIdentity: 100, Quality: "FAILED", AlignedQuery: "MKV"}
+	tests := []struct {
+		name string
+		edit func(*table.Alignment)
+		want bool
+	}{
+		// HS11286 OmpK35: a frameshift after codon 133 keeps 37 % of the reference.
+		{"frameshift", func(r *table.Alignment) { r.Frameshifts = "134" }, true},
+		{"premature stop in the alignment", func(r *table.Alignment) { r.AlignedQuery = "MK*V"; r.QueryLength = 300 }, true},
+		{"query ends inside the reference", func(r *table.Alignment) {}, true},
+		{"contig edge, not a truncation", func(r *table.Alignment) { r.PartialEnd = true }, false},
+		{"query goes on past the alignment", func(r *table.Alignment) { r.QueryLength = 300 }, false},
+		{"short and dissimilar: not the gene", func(r *table.Alignment) { r.PctIdentity = 45 }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := base
+			tt.edit(&r)
+			if got := disrupted(&r); got != tt.want {
+				t.Errorf("disrupted = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
