@@ -214,7 +214,9 @@ func TestWtscanFormat(t *testing.T) {
 		{variant.Event{Type: variant.Insertion, Start: 4, End: 5, Alt: "GA", Dup: true}, "cat.tsv:4"},
 		{variant.Event{Type: variant.Nonsense, Start: 9, End: 9, Alt: "*"}, "cat.tsv:5;cat.tsv:7"}, // and the truncation entry at 10
 		{variant.Event{Type: variant.Deletion, Start: 16, End: 16}, "cat.tsv:6"},
-		{variant.Event{Type: variant.Truncation, Start: 12, End: 16}, ""}, // ends after 10: residue 10 kept
+		{variant.Event{Type: variant.Truncation, Start: 12, End: 16}, ""},        // ends after 10: residue 10 kept
+		{variant.Event{Type: variant.Frameshift, Start: 8, End: 8}, "cat.tsv:7"}, // the wild-type frame ends at 8
+		{variant.Event{Type: variant.Frameshift, Start: 11, End: 11}, ""},
 	}
 	for _, tt := range tests {
 		var ids []string

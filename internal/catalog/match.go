@@ -42,8 +42,10 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 				out = append(out, x)
 			}
 		case variant.Truncation:
-			// the protein ends before the entry's position
-			if (e.Type == variant.Truncation || e.Type == variant.Nonsense) && e.Start <= x.Position {
+			// the protein ends before the entry's position: a truncation, a
+			// premature stop, or a frameshift (the wild-type reading frame
+			// ends there, as in K. pneumoniae HS11286's OmpK35-40%)
+			if (e.Type == variant.Truncation || e.Type == variant.Nonsense || e.Type == variant.Frameshift) && e.Start <= x.Position {
 				out = append(out, x)
 			}
 		case variant.StopLost:

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The demo: runs the wtscan workflow on regions of four K. pneumoniae genomes
+# (data/demo/, made by scripts/make-demo-data.sh from Debian's kleborate-examples)
+# and ends with results/report.html. Run by `make demo` after `make deps build`.
+#   bash scripts/demo.sh [extra snakemake arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/bin:$PATH"
+
+for b in wtscan-extract wtscan-align wtscan-subscan wtscan-validate wtscan-aggregate; do
+  command -v "$b" >/dev/null || { echo "demo: $b not found: run 'make build' first" >&2; exit 1; }
+done
+command -v snakemake >/dev/null || { echo "demo: snakemake not found: run 'make deps' (bash scripts/install-deps.sh)" >&2; exit 1; }
+
+# Inputs the project derives from Debian package data, made once.
+if [ ! -s data/references/kpneumoniae.fna ]; then
+  echo "demo: making data/references/kpneumoniae.fna" >&2
+  bash scripts/make-kpn-references.sh
+fi
+if [ ! -s config/samples.tsv ] || [ ! -s data/demo/HS11286.fna.gz ]; then
+  echo "demo: making data/demo/" >&2
+  bash scripts/make-demo-data.sh
+fi
+
+start=$(date +%s)
+snakemake --cores 2 --configfile config/config.yaml --rerun-incomplete --printshellcmds "$@"
+echo "demo: finished in $(( $(date +%s) - start )) s" >&2
+echo "demo: open results/report.html (cohort tables in results/cohort/, QC in results/qc/, logs in logs/, benchmarks in benchmarks/)" >&2
