@@ -52,7 +52,6 @@ func readPeerCases(t *testing.T) []peerCase {
 	return cases
 }
 
-
 // TestPeersThroughPipeline runs every peer case of expected.tsv through
 // extract → align → subscan (protein inputs straight to align) against its
 // PointFinder reference and catalogue, and compares the called changes with
