@@ -20,8 +20,9 @@ FASTA gene= tag or --gene; organism= picks among per-organism references),
 the pairs of --pairs, or every reference with --all. Identical
 (reference, query) pairs are aligned once.`
 
-// maxCache bounds the distinct alignments kept for reuse across batches.
-const maxCache = 200_000
+// maxCache bounds the distinct alignments kept for reuse across batches
+// (about 4 KB each), so memory stays flat in the number of queries.
+const maxCache = 16_384
 
 // Main runs wtscan-align and returns its exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -86,8 +87,8 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		defer srs.abort()
 	}
 
-	cache := map[cacheKey]*align.Result{}
-	seenQuery := map[string]string{}
+	cache := resultCache{}
+	seenQuery := map[string]int{} // query id -> 1-based query number, to refuse duplicates
 	prog := env.Progress("aligned", 0)
 	var nQueries, nPairs, nAligned int
 	tierCount := map[string]int{}
@@ -100,46 +101,49 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		for i := range batch {
 			q := &batch[i]
 			if first, dup := seenQuery[q.row.QueryID]; dup {
-				return fmt.Errorf("%s: duplicate query id %q (first at %s)", q.where, q.row.QueryID, first)
+				return fmt.Errorf("%s: duplicate query id %q (also query %d)", q.where, q.row.QueryID, first)
 			}
-			seenQuery[q.row.QueryID] = q.where
+			seenQuery[q.row.QueryID] = nQueries + i + 1
 			if jobs, err = p.pairs(q, i, jobs); err != nil {
 				return err
 			}
 		}
 		nQueries += len(batch)
-		// Align each distinct (reference, query sequence) pair once.
+		// Align each distinct (reference, query sequence) pair once: a job
+		// takes its result from the cache of earlier batches, or from the
+		// one alignment of its pair in this batch.
 		var todo []pending
+		hits := make([]*align.Result, len(jobs))
+		slot := make([]int, len(jobs))
 		index := map[cacheKey]int{}
-		for _, j := range jobs {
+		for n, j := range jobs {
 			k := cacheKey{j.ref.ID, string(batch[j.q].seq)}
-			if _, ok := cache[k]; ok {
+			if r := cache.get(k); r != nil {
+				hits[n] = r
 				continue
 			}
-			if _, ok := index[k]; ok {
-				continue
+			i, ok := index[k]
+			if !ok {
+				i = len(todo)
+				index[k] = i
+				todo = append(todo, pending{key: k, seq: batch[j.q].seq, ref: j.ref, where: batch[j.q].where})
 			}
-			index[k] = len(todo)
-			todo = append(todo, pending{key: k, seq: batch[j.q].seq, ref: j.ref, where: batch[j.q].where})
+			slot[n] = i
 		}
 		if err := eng.alignAll(env.Ctx, todo); err != nil {
 			return err
 		}
 		nAligned += len(todo)
-		if len(cache)+len(todo) > maxCache {
-			clear(cache)
-		}
+		cache.makeRoom(len(todo)) // the results resolved above stay valid
 		for i := range todo {
-			cache[todo[i].key] = &todo[i].res
+			cache[todo[i].key] = &cached{res: &todo[i].res}
 		}
 		rows = rows[:0]
-		for _, j := range jobs {
+		for n, j := range jobs {
 			q := &batch[j.q]
-			var res *align.Result
-			if i, ok := index[cacheKey{j.ref.ID, string(q.seq)}]; ok {
-				res = &todo[i].res
-			} else {
-				res = cache[cacheKey{j.ref.ID, string(q.seq)}]
+			res := hits[n]
+			if res == nil {
+				res = &todo[slot[n]].res
 			}
 			row := makeRow(q, j, res, c, len(q.seq))
 			tierCount[row.Quality]++
@@ -173,6 +177,40 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 }
 
 type cacheKey struct{ ref, seq string }
+
+// resultCache keeps alignments of distinct pairs across batches. When full it
+// forgets the entries not used since the last eviction (a second chance for
+// common alleles), or everything if all were used.
+type resultCache map[cacheKey]*cached
+
+type cached struct {
+	res  *align.Result
+	used bool
+}
+
+func (c resultCache) get(k cacheKey) *align.Result {
+	e, ok := c[k]
+	if !ok {
+		return nil
+	}
+	e.used = true
+	return e.res
+}
+
+func (c resultCache) makeRoom(n int) {
+	if len(c)+n <= maxCache {
+		return
+	}
+	for k, e := range c {
+		if !e.used {
+			delete(c, k)
+		}
+		e.used = false
+	}
+	if len(c)+n > maxCache {
+		clear(c)
+	}
+}
 
 // pending is one distinct pair to align and, after alignAll, its result.
 type pending struct {

@@ -239,3 +239,22 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("bad tiers: exit %d %s", code, stderr)
 	}
 }
+
+func TestResultCacheSecondChance(t *testing.T) {
+	c := resultCache{}
+	for i := 0; i < maxCache; i++ {
+		c[cacheKey{"r", strings.Repeat("A", i+1)}] = &cached{res: &align.Result{Score: float64(i)}}
+	}
+	common := cacheKey{"r", "AAA"}
+	if r := c.get(common); r == nil || r.Score != 2 {
+		t.Fatal("lookup failed")
+	}
+	c.makeRoom(10)
+	if len(c) != 1 || c.get(common) == nil {
+		t.Fatalf("after eviction %d entries; the used one must stay", len(c))
+	}
+	c.makeRoom(maxCache) // no room even after dropping unused: start over
+	if len(c) != 0 {
+		t.Fatalf("%d entries left", len(c))
+	}
+}

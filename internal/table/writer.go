@@ -15,8 +15,10 @@ import (
 	"github.com/wtscan/wtscan/internal/fsx"
 )
 
-// RowGroupSize bounds the rows buffered per Parquet row group.
-const RowGroupSize = 64 * 1024
+// RowGroupSize bounds the rows buffered per Parquet row group: an alignments
+// row carries three protein-length strings (some 6 KB), so 8,192 rows keep the
+// writer's buffer near 50 MB whatever the number of rows.
+const RowGroupSize = 8 * 1024
 
 // Writer writes rows of type T to one table file.
 type Writer[T any] struct {
