@@ -4,7 +4,7 @@ LDFLAGS := -s -w -X github.com/wtscan/wtscan/internal/build.Version=$(VERSION)
 BIN := bin
 STEPS := $(notdir $(wildcard cmd/wtscan-*))
 
-.PHONY: all build test test-go lint bench demo install deps clean
+.PHONY: all build test lint bench bench-scale demo install deps clean
 
 all: build
 
@@ -27,8 +27,16 @@ lint:
 test: deps lint build
 	go test -count=1 -timeout 40m ./...
 
+# Side by side on the same work: wtscan-align vs EMBOSS water, parasail and
+# Biopython; wtscan-extract vs tblastn. Results in bench/out/.
 bench: deps build
 	bash scripts/bench.sh
+	bash scripts/bench-extract.sh
+
+# The cohort and workflow scale runs (minutes).
+bench-scale: deps build
+	bash scripts/bench-aggregate.sh 100000
+	bash scripts/bench-workflow.sh 2000 "50 500" 2
 
 demo: deps build
 	bash scripts/demo.sh
