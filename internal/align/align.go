@@ -1,6 +1,7 @@
 package align
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -62,6 +63,21 @@ type Profile struct {
 	sp   scaledParams
 	ref  []byte
 	rows []int32 // rows[c*len(ref)+j]
+
+	// For the SIMD engine (simd_amd64.go), built only when it can run:
+	// rows16[c*w16+j] is rows[c*len(ref)+j] as int16 for j < len(ref) and
+	// simdPad beyond, so that whole vectors can be loaded at any column.
+	w16    int
+	rows16 []int16
+	// rsuf16[j] bounds the score any path can still gain after reference
+	// column j (the sum of the best scores of ref[j+1:], capped at
+	// simdMaxBound); 0 in the padding.
+	rsuf16 []int16
+	// 2-mer index of the reference for the seed diagonals: the positions of
+	// k-mer code c are kmerPos[kmerStart[c]:kmerStart[c+1]].
+	kmerStart, kmerPos []int32
+	rcodes             []uint8 // matrix codes of ref
+	colSum             int64   // sum of the best (unscaled) scores of ref's residues
 }
 
 // NewProfile builds the profile of ref for p.
@@ -96,6 +112,74 @@ func (pr *Profile) build(sp scaledParams, ref []byte) {
 			row[j] = srow[m.code[r]] * sp.scale
 		}
 	}
+	pr.w16, pr.rows16 = 0, pr.rows16[:0]
+	if !simdAvailable || int64(m.absMax)*int64(sp.scale) > simdMaxCell {
+		return
+	}
+	w := simdStride(n)
+	need = m.size * w
+	if cap(pr.rows16) < need {
+		pr.rows16 = make([]int16, need)
+	}
+	pr.w16, pr.rows16 = w, pr.rows16[:need]
+	for c := 0; c < m.size; c++ {
+		row := pr.rows[c*n : c*n+n]
+		row16 := pr.rows16[c*w : c*w+w]
+		for j, v := range row {
+			row16[j] = int16(v)
+		}
+		for j := n; j < w; j++ {
+			row16[j] = simdPad
+		}
+	}
+	pr.rsuf16 = grow(pr.rsuf16, w)
+	clear(pr.rsuf16)
+	var suf int32
+	for j := n - 1; j >= 0; j-- {
+		pr.rsuf16[j] = int16(min(suf, simdMaxBound))
+		suf += m.colMax[m.code[ref[j]]] * sp.scale
+	}
+	pr.rcodes = pr.rcodes[:0]
+	pr.colSum = 0
+	for _, c := range ref {
+		pr.rcodes = append(pr.rcodes, m.code[c])
+		pr.colSum += int64(m.colMax[m.code[c]])
+	}
+	pr.buildKmers(m)
+}
+
+// kmerBits is the number of bits of one residue code in a k-mer code.
+const kmerBits = 5
+
+// kmerCode is the 2-mer code of residue codes a and b (each < 32).
+func kmerCode(a, b uint8) int { return int(a)<<kmerBits | int(b) }
+
+// buildKmers fills the 2-mer index of pr.ref.
+func (pr *Profile) buildKmers(m *Matrix) {
+	const size = 1 << (2 * kmerBits)
+	pr.kmerStart = grow(pr.kmerStart, size+1)
+	clear(pr.kmerStart)
+	pr.kmerPos = pr.kmerPos[:0]
+	n := len(pr.ref)
+	if n < 2 || m.size > 1<<kmerBits {
+		return
+	}
+	code := func(j int) int { return kmerCode(pr.rcodes[j], pr.rcodes[j+1]) }
+	for j := 0; j+1 < n; j++ {
+		pr.kmerStart[code(j)+1]++
+	}
+	for c := 1; c <= size; c++ {
+		pr.kmerStart[c] += pr.kmerStart[c-1]
+	}
+	pr.kmerPos = grow(pr.kmerPos, n-1)
+	fill := pr.kmerStart[:size] // next free slot per code, restored below
+	for j := 0; j+1 < n; j++ {
+		c := code(j)
+		pr.kmerPos[fill[c]] = int32(j)
+		fill[c]++
+	}
+	copy(pr.kmerStart[1:], pr.kmerStart[:size])
+	pr.kmerStart[0] = 0
 }
 
 // Ref returns the reference sequence the profile was built from.
@@ -128,6 +212,21 @@ type Aligner struct {
 	dir    []uint8 // traceback directions (Align)
 	f      []int32 // vertical gap state per column
 	aq, ar []byte  // traceback buffers
+
+	// SIMD engine buffers (see simd_amd64.go).
+	h16     []int16  // clamped H, rows of Profile.w16 (Align) or two rows (Score)
+	f16     []int16  // vertical gap state per column
+	bits    []uint32 // per row and 32-column block: left bits, down bits
+	rmax    []int16  // per row: lane-wise maxima of H over columns 1..m-1
+	row0dir []uint8  // directions of row 0
+	col0dir []uint8  // directions of column 0
+	// rowRange[2i], rowRange[2i+1]: the vectors fillSIMD computed in row i.
+	rowRange []int32
+	qsuf     []int32 // per query row: bound on the score still to gain
+	hist     []int32 // seed diagonal histogram
+	// simdVectors counts the vectors the last fillSIMD computed (tests).
+	simdVectors int
+	seedS       []int32 // seed path scores per diagonal and row
 }
 
 // NewAligner validates p and returns an Aligner.
@@ -150,7 +249,7 @@ func (a *Aligner) Align(query, ref []byte) (Result, error) {
 	if err := checkSeq("reference", ref); err != nil {
 		return Result{}, err
 	}
-	a.prof.build(a.sp, ref)
+	a.profileFor(ref)
 	return a.AlignProfile(&a.prof, query)
 }
 
@@ -167,8 +266,20 @@ func (a *Aligner) AlignProfile(p *Profile, query []byte) (Result, error) {
 		return Result{}, errors.New("align: profile was built with different parameters")
 	}
 	a.codes(query)
+	if a.useSIMD(p) {
+		ret, bi, bj := a.fillSIMD(p, true)
+		return a.tracebackSIMD(p, query, ret, bi, bj), nil
+	}
+	return a.alignScalar(p, query), nil
+}
+
+// alignScalar is the reference implementation of AlignProfile: the plain
+// int32 dynamic programming of fill with a direction per cell. The SIMD
+// path must give identical Results (TestSIMDMatchesScalar, FuzzSIMD).
+// a.qcodes must hold the query's codes.
+func (a *Aligner) alignScalar(p *Profile, query []byte) Result {
 	ret, bi, bj := a.fill(p)
-	return a.traceback(p, query, ret, bi, bj), nil
+	return a.tracebackScalar(p, query, ret, bi, bj)
 }
 
 // Score returns the score water would report for query against ref, using
@@ -178,7 +289,7 @@ func (a *Aligner) Score(query, ref []byte) float64 {
 	if checkSeq("query", query) != nil || checkSeq("reference", ref) != nil {
 		return math.NaN()
 	}
-	a.prof.build(a.sp, ref)
+	a.profileFor(ref)
 	s, _ := a.ScoreProfile(&a.prof, query)
 	return s
 }
@@ -195,7 +306,20 @@ func (a *Aligner) ScoreProfile(p *Profile, query []byte) (float64, error) {
 		return 0, errors.New("align: profile was built with different parameters")
 	}
 	a.codes(query)
+	if a.useSIMD(p) {
+		ret, _, _ := a.fillSIMD(p, false)
+		return a.reportScore(ret, len(query), len(p.ref)), nil
+	}
 	return a.reportScore(a.scoreOnly(p), len(query), len(p.ref)), nil
+}
+
+// profileFor makes a.prof the profile of ref, rebuilding it only when ref
+// differs from the last reference.
+func (a *Aligner) profileFor(ref []byte) {
+	if a.prof.sp == a.sp && len(a.prof.rows) > 0 && bytes.Equal(a.prof.ref, ref) {
+		return
+	}
+	a.prof.build(a.sp, ref)
 }
 
 func (a *Aligner) codes(query []byte) {

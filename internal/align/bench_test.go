@@ -45,3 +45,56 @@ func BenchmarkScore(b *testing.B) {
 		}
 	}
 }
+
+// mixPairs is a realistic wtscan workload: references of 300–1,100
+// residues and queries about 95 % identical to them (substitutions plus up
+// to three short indels), the case of issue 2's speed target.
+func mixPairs() (qs, refs [][]byte) {
+	g := newSeqGen(2026)
+	for range 64 {
+		ref := g.protein(300 + g.r.IntN(801))
+		qs = append(qs, g.mutate(ref, 0.05, g.r.IntN(4), 4))
+		refs = append(refs, ref)
+	}
+	return qs, refs
+}
+
+// BenchmarkAlignMix reports the time per pair (ns/op is per pair) and
+// million cells per second as MB/s.
+func BenchmarkAlignMix(b *testing.B) {
+	qs, refs := mixPairs()
+	var cells int64
+	for k := range qs {
+		cells += int64(len(qs[k]) * len(refs[k]))
+	}
+	al, _ := NewAligner(DefaultParams())
+	b.SetBytes(cells / int64(len(qs)))
+	k := 0
+	for b.Loop() {
+		if _, err := al.Align(qs[k], refs[k]); err != nil {
+			b.Fatal(err)
+		}
+		k = (k + 1) % len(qs)
+	}
+}
+
+// BenchmarkAlignProfileMix is BenchmarkAlignMix with the reference
+// profiles built once, as wtscan-align does.
+func BenchmarkAlignProfileMix(b *testing.B) {
+	qs, refs := mixPairs()
+	var cells int64
+	ps := make([]*Profile, len(refs))
+	for k := range qs {
+		cells += int64(len(qs[k]) * len(refs[k]))
+		ps[k], _ = NewProfile(DefaultParams(), refs[k])
+	}
+	al, _ := NewAligner(DefaultParams())
+	b.SetBytes(cells / int64(len(qs)))
+	k := 0
+	for b.Loop() {
+		if _, err := al.AlignProfile(ps[k], qs[k]); err != nil {
+			b.Fatal(err)
+		}
+		k = (k + 1) % len(qs)
+	}
+}

@@ -61,7 +61,23 @@
 //
 // An Aligner holds reusable buffers and is not safe for concurrent use; use
 // one per goroutine. A Profile holds the per-reference substitution profile;
-// it is read-only and can be shared by goroutines. Score computes the score
-// with linear memory. Align also keeps the H matrix and the directions for
-// the traceback.
+// it is read-only and can be shared by goroutines. Align rebuilds the
+// profile only when the reference changes; AlignProfile takes a prepared one.
+//
+// Two engines give identical Results. The scalar engine (dp.go, fill and
+// scoreOnly) is the reference implementation: int32 dynamic programming
+// with a direction per cell. The SIMD engine (simd.go, simd_amd64.go) is
+// used when the package is built with GOEXPERIMENT=simd on amd64 and the
+// CPU has AVX-512 (see Accelerated), when every value fits in int16 and
+// when gap open >= gap extend; otherwise the scalar engine runs. It
+// computes the same recurrences on 32 reference columns at a time (the gap
+// along the row as a max-plus prefix scan), keeps H as int16 and the
+// directions as bit masks, and skips the cells that provably cannot lie on
+// a best path: a cheap seed (the best path along the diagonals sharing the
+// most 2-mers) gives a lower bound T on the best score, and a cell whose
+// value plus the most its remaining residues could still add stays below T
+// is treated as a zero, which changes no value on any best path, no
+// direction the traceback reads, the first maximum or water's score (the
+// argument is in fillSIMD). TestSIMDMatchesScalar and FuzzSIMD compare the
+// two engines; the parity tests run with either.
 package align

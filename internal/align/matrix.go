@@ -30,6 +30,11 @@ type Matrix struct {
 	code     [256]uint8 // byte -> code
 	scores   []int32    // size×size, row 0 and column 0 are zero
 	maxScore int32      // largest entry
+	absMax   int32      // largest |entry|
+
+	// rowMax[c] and colMax[c] are the largest score of code c against any
+	// code, as first and as second residue, at least 0 (bounds for pruning).
+	rowMax, colMax []int32
 }
 
 var matricesByName = func() map[string]*Matrix {
@@ -58,6 +63,15 @@ func newMatrix(d matrixData) *Matrix {
 			if v > m.maxScore {
 				m.maxScore = v
 			}
+			m.absMax = max(m.absMax, v, -v)
+		}
+	}
+	m.rowMax, m.colMax = make([]int32, m.size), make([]int32, m.size)
+	for i := 0; i < m.size; i++ {
+		for j := 0; j < m.size; j++ {
+			v := m.scores[i*m.size+j]
+			m.rowMax[i] = max(m.rowMax[i], v)
+			m.colMax[j] = max(m.colMax[j], v)
 		}
 	}
 	return m

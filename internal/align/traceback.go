@@ -1,11 +1,20 @@
 package align
 
+// tracebackScalar is traceback on the int32 matrices of fill.
+func (a *Aligner) tracebackScalar(p *Profile, query []byte, ret int32, bi, bj int) Result {
+	m := len(p.ref)
+	H, D := a.h, a.dir
+	return a.traceback(p, query, ret, bi, bj,
+		func(y, x int) int32 { return H[y*m+x] },
+		func(y, x int) uint8 { return D[y*m+x] })
+}
+
 // traceback walks back from cell (bi, bj) exactly as embAlignWalkSWMatrix
-// does and fills in the Result.
-func (a *Aligner) traceback(p *Profile, query []byte, ret int32, bi, bj int) Result {
+// does and fills in the Result. hAt and dirAt give the stored (clamped) H
+// value and the direction of a cell; only cells on the walk are asked for.
+func (a *Aligner) traceback(p *Profile, query []byte, ret int32, bi, bj int, hAt func(y, x int) int32, dirAt func(y, x int) uint8) Result {
 	ref := p.ref
 	m := len(ref)
-	H, D := a.h, a.dir
 	open, ext := a.sp.open, a.sp.ext
 	// water: fabs(score-bimble) < 0.01, on values scaled by scale ≤ 100.
 	tol := a.sp.scale // |diff|*100 < scale
@@ -19,22 +28,22 @@ func (a *Aligner) traceback(p *Profile, query []byte, ret int32, bi, bj int) Res
 	aq, ar := a.aq[:0], a.ar[:0]
 	y, x := bi, bj
 	for x >= 0 && y >= 0 {
-		switch D[y*m+x] {
+		switch dirAt(y, x) {
 		case dirDiag:
 			aq = append(aq, query[y])
 			ar = append(ar, ref[x])
 			y--
 			x--
-			if y >= 0 && x >= 0 && H[y*m+x] <= 0 {
+			if y >= 0 && x >= 0 && hAt(y, x) <= 0 {
 				goto done
 			}
 		case dirLeft:
-			score := H[y*m+x]
+			score := hAt(y, x)
 			var gapcnt int32
 			ix := x - 1
 			var bimble int32
 			for {
-				bimble = H[y*m+ix] - open - gapcnt*ext
+				bimble = hAt(y, ix) - open - gapcnt*ext
 				if ix == 0 || near(score, bimble) {
 					break
 				}
@@ -50,12 +59,12 @@ func (a *Aligner) traceback(p *Profile, query []byte, ret int32, bi, bj int) Res
 				x--
 			}
 		default: // dirDown
-			score := H[y*m+x]
+			score := hAt(y, x)
 			var gapcnt int32
 			iy := y - 1
 			var bimble int32
 			for {
-				bimble = H[iy*m+x] - open - gapcnt*ext
+				bimble = hAt(iy, x) - open - gapcnt*ext
 				if iy == 0 || near(score, bimble) {
 					break
 				}
