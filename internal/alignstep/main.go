@@ -31,7 +31,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !ok {
 		return code
 	}
-	env.Started(map[string]any{"references": c.References, "queries": c.Queries, "out": c.Out, "engine": c.Engine})
+	env.Started(map[string]any{"references": c.References, "queries": c.Queries, "out": c.Out, "engine": c.Engine, "simd": align.Accelerated()})
 	counts, err := run(env, &c)
 	if err != nil {
 		return env.Fail(err)
