@@ -108,7 +108,17 @@ func unescape(s string) string {
 }
 
 func parseField(v reflect.Value, c column, s string) error {
-	switch c.kind {
+	if err := SetField(v, s); err != nil {
+		return fmt.Errorf("column %s: %w", c.name, err)
+	}
+	return nil
+}
+
+// SetField parses one TSV value into v (a string, integer, float or bool
+// field) with the reader's rules: backslash escapes, empty or NA numbers as
+// zero, true/false/1/0/yes/no for booleans.
+func SetField(v reflect.Value, s string) error {
+	switch v.Kind() {
 	case reflect.String:
 		v.SetString(unescape(s))
 	case reflect.Int, reflect.Int32, reflect.Int64:
@@ -117,8 +127,8 @@ func parseField(v reflect.Value, c column, s string) error {
 			return nil
 		}
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return fmt.Errorf("column %s: %q is not an integer", c.name, s)
+		if err != nil || v.OverflowInt(n) {
+			return fmt.Errorf("%q is not an integer", s)
 		}
 		v.SetInt(n)
 	case reflect.Float32, reflect.Float64:
@@ -128,7 +138,7 @@ func parseField(v reflect.Value, c column, s string) error {
 		}
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil {
-			return fmt.Errorf("column %s: %q is not a number", c.name, s)
+			return fmt.Errorf("%q is not a number", s)
 		}
 		v.SetFloat(f)
 	case reflect.Bool:
@@ -138,8 +148,29 @@ func parseField(v reflect.Value, c column, s string) error {
 		case "false", "0", "no", "f", "":
 			v.SetBool(false)
 		default:
-			return fmt.Errorf("column %s: %q is not true/false", c.name, s)
+			return fmt.Errorf("%q is not true/false", s)
 		}
 	}
 	return nil
+}
+
+// Column is one column of a row type: its name, struct field index and
+// whether a TSV file may leave it out.
+type Column struct {
+	Name     string
+	Field    int
+	Optional bool
+}
+
+// ColumnsOf lists the columns of row type T, in order.
+func ColumnsOf[T any]() []Column {
+	cols, err := columnsOf(reflect.TypeFor[T]())
+	if err != nil {
+		panic(err) // a programming error in a row type, caught by the package tests
+	}
+	out := make([]Column, len(cols))
+	for i, c := range cols {
+		out[i] = Column{Name: c.name, Field: c.index, Optional: c.optional}
+	}
+	return out
 }

@@ -2,10 +2,10 @@ package validate
 
 import (
 	"bytes"
-	"fmt"
 	"reflect"
-	"strconv"
 	"strings"
+
+	"github.com/wtscan/wtscan/internal/table"
 )
 
 // tsvFile is a tab-separated file read leniently: every line is kept with its
@@ -87,32 +87,16 @@ func readTSV(path string, fs *Findings) (*tsvFile, bool) {
 	return t, true
 }
 
-// rowColumns lists the parquet column names of a row struct and whether each is optional.
-func rowColumns(t reflect.Type) (names []string, index []int, optional []bool) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("parquet"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
-			continue
-		}
-		names = append(names, name)
-		index = append(index, i)
-		optional = append(optional, f.Tag.Get("wtscan") == "optional")
-	}
-	return
-}
-
 // decodeRows turns a TSV file into rows of T, reporting every missing
 // required column and every unparsable value with its line. Rows with a
 // value that does not parse are still returned (that field left zero) so the
 // other checks run; bad[i] says row i had such a problem.
 func decodeRows[T any](t *tsvFile, fs *Findings) (rows []T, bad []bool, ok bool) {
-	typ := reflect.TypeFor[T]()
-	names, index, optional := rowColumns(typ)
+	cols := table.ColumnsOf[T]()
 	var missing []string
-	for i, n := range names {
-		if !t.has(n) && !optional[i] {
-			missing = append(missing, n)
+	for _, c := range cols {
+		if !t.has(c.Name) && !c.Optional {
+			missing = append(missing, c.Name)
 		}
 	}
 	if len(missing) > 0 {
@@ -123,76 +107,16 @@ func decodeRows[T any](t *tsvFile, fs *Findings) (rows []T, bad []bool, ok bool)
 	bad = make([]bool, len(t.rows))
 	for r := range t.rows {
 		v := reflect.ValueOf(&rows[r]).Elem()
-		for i, n := range names {
-			j, present := t.col[n]
+		for _, c := range cols {
+			j, present := t.col[c.Name]
 			if !present || j >= len(t.rows[r]) {
 				continue
 			}
-			if err := setField(v.Field(index[i]), t.rows[r][j]); err != nil {
+			if err := table.SetField(v.Field(c.Field), t.rows[r][j]); err != nil {
 				bad[r] = true
-				fs.Errorf(Where{File: t.path, Line: t.lines[r], Row: r + 1}, "table.value", "column %s: %v", n, err)
+				fs.Errorf(Where{File: t.path, Line: t.lines[r], Row: r + 1}, "table.value", "column %s: %v", c.Name, err)
 			}
 		}
 	}
 	return rows, bad, true
-}
-
-// setField parses s into v, with the rules of the table package's TSV reader.
-func setField(v reflect.Value, s string) error {
-	switch v.Kind() {
-	case reflect.String:
-		v.SetString(tsvUnescape(s))
-	case reflect.Int, reflect.Int32, reflect.Int64:
-		if s == "" || s == "NA" {
-			return nil
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || v.OverflowInt(n) {
-			return fmt.Errorf("%q is not an integer", s)
-		}
-		v.SetInt(n)
-	case reflect.Float32, reflect.Float64:
-		if s == "" || s == "NA" {
-			return nil
-		}
-		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return fmt.Errorf("%q is not a number", s)
-		}
-		v.SetFloat(f)
-	case reflect.Bool:
-		switch strings.ToLower(s) {
-		case "true", "1", "yes", "t":
-			v.SetBool(true)
-		case "false", "0", "no", "f", "":
-		default:
-			return fmt.Errorf("%q is not true/false", s)
-		}
-	}
-	return nil
-}
-
-func tsvUnescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-			switch s[i] {
-			case 't':
-				b.WriteByte('\t')
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			default:
-				b.WriteByte(s[i])
-			}
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
