@@ -5,12 +5,13 @@
 package subscan
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -330,21 +331,9 @@ func mutationRows(calls []call, cat *catalog.Catalog) ([]table.Mutation, int) {
 			out = append(out, m)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if a.SampleID != b.SampleID {
-			return a.SampleID < b.SampleID
-		}
-		if a.Gene != b.Gene {
-			return a.Gene < b.Gene
-		}
-		if a.Copy != b.Copy {
-			return a.Copy < b.Copy
-		}
-		if a.ReferenceID != b.ReferenceID {
-			return a.ReferenceID < b.ReferenceID
-		}
-		return a.Position < b.Position
+	slices.SortStableFunc(out, func(a, b table.Mutation) int {
+		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Copy, b.Copy),
+			cmp.Compare(a.ReferenceID, b.ReferenceID), cmp.Compare(a.Position, b.Position))
 	})
 	return out, known
 }
@@ -391,18 +380,8 @@ func siteRows(calls []call, cat *catalog.Catalog) []table.Site {
 			out = append(out, st)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if a.SampleID != b.SampleID {
-			return a.SampleID < b.SampleID
-		}
-		if a.Gene != b.Gene {
-			return a.Gene < b.Gene
-		}
-		if a.Position != b.Position {
-			return a.Position < b.Position
-		}
-		return a.Copy < b.Copy
+	slices.SortStableFunc(out, func(a, b table.Site) int {
+		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Position, b.Position), cmp.Compare(a.Copy, b.Copy))
 	})
 	return out
 }
