@@ -276,7 +276,7 @@ func newEngine(name string, p align.Params, refs *refset.Set, threads int) (engi
 		}
 		profiles[r.ID] = pr
 	}
-	return &builtin{params: p, profiles: profiles, threads: threads}, nil
+	return &builtin{params: p, profiles: profiles, threads: threads, aligners: make([]*align.Aligner, threads)}, nil
 }
 
 // builtin runs internal/align on all cores. Results land in todo[i].res, so
@@ -285,6 +285,7 @@ type builtin struct {
 	params   align.Params
 	profiles map[string]*align.Profile
 	threads  int
+	aligners []*align.Aligner // one per worker, kept across batches with their buffers
 }
 
 func (b *builtin) alignAll(ctx context.Context, todo []pending) error {
@@ -312,15 +313,20 @@ func (b *builtin) alignAll(ctx context.Context, todo []pending) error {
 
 // worker aligns todo[w], todo[w+n], ...: interleaving balances long and short pairs.
 func (b *builtin) worker(ctx context.Context, todo []pending, w, n int) error {
-	a, err := align.NewAligner(b.params)
-	if err != nil {
-		return err
+	a := b.aligners[w]
+	if a == nil {
+		var err error
+		if a, err = align.NewAligner(b.params); err != nil {
+			return err
+		}
+		b.aligners[w] = a
 	}
 	for i := w; i < len(todo); i += n {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		t := &todo[i]
+		var err error
 		t.res, err = a.AlignProfile(b.profiles[t.ref.ID], t.seq)
 		if err != nil {
 			return fmt.Errorf("%s against %s: %w", t.where, t.ref.ID, err)
