@@ -74,8 +74,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 type call struct {
 	row     *table.Alignment
 	ref     *refset.Reference
-	res     *variant.Result // nil when the row was skipped
+	res     *variant.Result // nil when the row was skipped; shared by rows with identical inputs
 	skipped string
+	cdsOK   bool // the row's query CDS translates to its aligned query: codons can be reported
 }
 
 func run(env *cli.Env, c *CLI) (map[string]any, error) {
@@ -95,6 +96,9 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	}
 	calls := make([]call, len(rows))
 	skipped, badCDS, badCDSRow := 0, 0, ""
+	// A cohort repeats a few alleles many times: rows whose caller input is
+	// identical share one call (the result is read-only).
+	memo := map[string]*variant.Result{}
 	for i := range rows {
 		row := &rows[i]
 		where := fmt.Sprintf("alignments %s row %d (sample %s, gene %s, copy %d, reference %s)", c.Alignments, i+1, row.SampleID, row.Gene, row.Copy, row.ReferenceID)
@@ -116,20 +120,28 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 			skipped++
 			continue
 		}
-		in, err := inputOf(row, ref)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
-		}
-		if row.QueryCDS != "" && !in.QueryAfterSet {
+		prot, protOK := queryProtein(row)
+		calls[i].cdsOK = protOK && row.QueryCDS != ""
+		if row.QueryCDS != "" && !protOK {
 			badCDS++
 			if badCDSRow == "" {
 				badCDSRow = where
 			}
 		}
+		key := callKey(row, prot, protOK)
+		if res, ok := memo[key]; ok {
+			calls[i].res = res
+			continue
+		}
+		in, err := inputOf(row, ref, prot, protOK)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
 		res, err := variant.Call(in)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}
+		memo[key] = res
 		calls[i].res = res
 	}
 	if skipped > 0 {
@@ -219,8 +231,26 @@ func loadCatalog(env *cli.Env, c *CLI, refs *refset.Set) (*catalog.Catalog, erro
 	return cat, nil
 }
 
-// inputOf turns an alignment row into the caller's input.
-func inputOf(row *table.Alignment, ref *refset.Reference) (variant.Input, error) {
+// callKey is everything the caller's result depends on for a row.
+func callKey(row *table.Alignment, prot []byte, protOK bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%d\x00%d\x00%t\x00%t\x00%s\x00%t\x00", row.ReferenceID, row.QueryStart, row.QueryEnd, row.QueryLength,
+		row.RefStart, row.PartialStart, row.PartialEnd, row.Frameshifts, protOK)
+	b.WriteString(row.AlignedQuery)
+	b.WriteByte(0)
+	b.WriteString(row.AlignedRef)
+	if protOK {
+		b.WriteByte(0)
+		b.Write(prot[:row.QueryStart-1])
+		b.WriteByte(0)
+		b.Write(prot[row.QueryEnd:])
+	}
+	return b.String()
+}
+
+// inputOf turns an alignment row, and its whole query protein when known,
+// into the caller's input.
+func inputOf(row *table.Alignment, ref *refset.Reference, prot []byte, protOK bool) (variant.Input, error) {
 	in := variant.Input{
 		AlignedQuery: row.AlignedQuery, AlignedRef: row.AlignedRef,
 		QueryStart: int(row.QueryStart), QueryEnd: int(row.QueryEnd), QueryLength: int(row.QueryLength),
@@ -237,7 +267,7 @@ func inputOf(row *table.Alignment, ref *refset.Reference) (variant.Input, error)
 		}
 		in.Frameshifts = append(in.Frameshifts, p)
 	}
-	if prot, ok := queryProtein(row); ok {
+	if protOK {
 		in.QueryBefore, in.QueryBeforeSet = string(prot[:row.QueryStart-1]), true
 		in.QueryAfter, in.QueryAfterSet = string(prot[row.QueryEnd:]), true
 	}
@@ -300,14 +330,24 @@ func presence(calls []call) map[string]catalog.Has {
 
 func mutationRows(calls []call, cat *catalog.Catalog) ([]table.Mutation, int) {
 	has := presence(calls)
-	var out []table.Mutation
+	n := 0
+	for _, cl := range calls {
+		if cl.res != nil {
+			n += len(cl.res.Events)
+		}
+	}
+	out := make([]table.Mutation, 0, n)
 	known := 0
+	// Rows with identical input share a result, so its events are looked up
+	// in the catalogue once.
+	entries := map[*variant.Event][]*catalog.Entry{}
 	for _, cl := range calls {
 		if cl.res == nil {
 			continue
 		}
 		row := cl.row
-		for _, e := range cl.res.Events {
+		for k := range cl.res.Events {
+			e := cl.res.Events[k]
 			m := table.Mutation{
 				SampleID: row.SampleID, Gene: row.Gene, Copy: row.Copy, ReferenceID: row.ReferenceID,
 				Position: int32(e.Start), EndPosition: int32(e.End), Ref: e.Ref, Alt: e.Alt, Type: string(e.Type),
@@ -316,7 +356,12 @@ func mutationRows(calls []call, cat *catalog.Catalog) ([]table.Mutation, int) {
 			m.CodonRef, m.CodonAlt = codons(cl, e)
 			if cat != nil {
 				m.CatalogName, m.CatalogVersion = cat.Name, cat.Version
-				if a := catalog.Annotate(cat.Lookup(row.Gene, e), has[row.SampleID]); a.Known {
+				hits, ok := entries[&cl.res.Events[k]]
+				if !ok {
+					hits = cat.Lookup(row.Gene, e)
+					entries[&cl.res.Events[k]] = hits
+				}
+				if a := catalog.Annotate(hits, has[row.SampleID]); a.Known {
 					known++
 					m.Known, m.CatalogID, m.DrugClasses, m.Phenotype, m.PMIDs = true, a.IDs, a.DrugClasses, a.Phenotype, a.PMIDs
 					if a.Name != "" {
@@ -331,11 +376,21 @@ func mutationRows(calls []call, cat *catalog.Catalog) ([]table.Mutation, int) {
 			out = append(out, m)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b table.Mutation) int {
+	// Sort row indices, not the rows: a Mutation is some 300 bytes.
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := &out[i], &out[j]
 		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Copy, b.Copy),
 			cmp.Compare(a.ReferenceID, b.ReferenceID), cmp.Compare(a.Position, b.Position))
 	})
-	return out, known
+	sorted := make([]table.Mutation, len(out))
+	for k, i := range order {
+		sorted[k] = out[i]
+	}
+	return sorted, known
 }
 
 // codons returns the reference and query codons of an event when the
@@ -353,7 +408,7 @@ func codons(cl call, e variant.Event) (string, string) {
 		}
 	}
 	cds := ""
-	if _, ok := queryProtein(cl.row); ok {
+	if cl.cdsOK {
 		cds = cl.row.QueryCDS
 	}
 	if cds != "" && e.QStart >= 1 && e.QEnd >= e.QStart && 3*e.QEnd <= len(cds) && e.Type != variant.StopLost {

@@ -136,7 +136,8 @@ func peerCall(t *testing.T, a *align.Aligner, pc peerCase, refPath string) (*var
 		QueryLength: int32(len(q.prot)), RefStart: int32(res.RefStart), RefEnd: int32(res.RefEnd), RefLength: int32(len(ref.Protein)),
 		AlignedQuery: res.AlignedQuery, AlignedRef: res.AlignedRef, PartialStart: q.partialStart, PartialEnd: q.partialEnd, QueryCDS: string(q.cds),
 		Quality: "HIGH"}
-	in, err := inputOf(&row, ref)
+	prot, protOK := queryProtein(&row)
+	in, err := inputOf(&row, ref, prot, protOK)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,8 @@ func TestPeers(t *testing.T) {
 			}
 			// codons come from the CDS of both sides (GCC>CCC for staramr A67P)
 			if strings.HasSuffix(pc.input, "gyrA-A67P.fsa") {
-				cr, ca := codons(call{row: &row, ref: ref, res: got}, got.Events[0])
+				_, protOK := queryProtein(&row)
+				cr, ca := codons(call{row: &row, ref: ref, res: got, cdsOK: protOK}, got.Events[0])
 				if cr != "GCC" || ca != "CCC" {
 					t.Errorf("codons %s>%s, want GCC>CCC (expected.tsv notes)", cr, ca)
 				}
