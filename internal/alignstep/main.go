@@ -22,7 +22,7 @@ the pairs of --pairs, or every reference with --all. Identical
 
 // maxCache bounds the distinct alignments kept for reuse across batches
 // (about 4 KB each), so memory stays flat in the number of queries.
-const maxCache = 16_384
+const maxCache = 4_096
 
 // Main runs wtscan-align and returns its exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
