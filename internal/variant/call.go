@@ -130,6 +130,7 @@ type Result struct {
 	PartialEnd       bool
 	observed         []string // per reference position RefStart..RefEnd
 	frameshift       map[int]bool
+	frameshiftAt     int // first frameshift: the reference reading frame is lost after it (0: none)
 }
 
 type colKind uint8
@@ -298,7 +299,11 @@ func Call(in Input) (*Result, error) {
 		res.Events = append(res.Events, Event{Type: Frameshift, Start: fs, End: fs, Ref: string(refAt(fs))})
 	}
 
-	hasNonsense := false
+	if len(res.frameshift) > 0 {
+		res.outOfFrame(in.QueryLength)
+	}
+
+	hasNonsense := res.frameshiftAt > 0 // a frameshift already says how the protein ends
 	for _, e := range res.Events {
 		if e.Type == Nonsense {
 			hasNonsense = true
@@ -314,7 +319,7 @@ func Call(in Input) (*Result, error) {
 			RetainedPct: pct(res.RefEnd, len(ref)),
 		})
 	}
-	if res.RefEnd == len(ref) {
+	if res.RefEnd == len(ref) && res.frameshiftAt == 0 {
 		if queryRemains(&in, in.QueryEnd) {
 			res.Events = append(res.Events, Event{Type: StopLost, Start: len(ref) + 1, End: len(ref) + 1, Ref: "*", QStart: in.QueryEnd + 1, QEnd: in.QueryLength})
 		}
@@ -480,6 +485,9 @@ const (
 // Site returns the status of reference position pos and the residue observed
 // there ("-" when deleted or absent, "" when not covered).
 func (r *Result) Site(pos int, ref []byte) (status, observed string) {
+	if r.frameshiftAt > 0 && pos > r.frameshiftAt && pos <= r.RefLength {
+		return StatusMut, "fs" // past a frameshift the wild-type reading frame is gone
+	}
 	if pos < r.RefStart || pos > r.RefEnd || pos > len(ref) {
 		if r.Truncated && pos > r.RefEnd && pos <= r.RefLength {
 			return StatusMut, "-"
@@ -497,6 +505,39 @@ func (r *Result) Site(pos int, ref []byte) (status, observed string) {
 		return StatusMut, o
 	}
 	return StatusWT, o
+}
+
+// outOfFrame keeps, after the first frameshift, only the frameshift events:
+// the residues that follow are translated in another frame (up to the
+// shifted frame's stop), so they are a consequence of the frameshift, not
+// independent changes (HGVS names the whole as p.Leu280fs). The frameshift
+// events carry the share of the reference length the shifted protein keeps
+// (Kleborate's OmpK35-40% for HS11286: a 144-residue protein of 359).
+func (r *Result) outOfFrame(queryLength int) {
+	at := 0
+	for fs := range r.frameshift {
+		if at == 0 || fs < at {
+			at = fs
+		}
+	}
+	r.frameshiftAt = at
+	kept := r.Events[:0]
+	for _, e := range r.Events {
+		if e.Type == Frameshift || e.Start < at {
+			if e.Type == Frameshift && queryLength > 0 {
+				e.RetainedPct = pct(min(queryLength, r.RefLength), r.RefLength)
+			}
+			kept = append(kept, e)
+		}
+	}
+	r.Events = kept
+	amb := r.Ambiguous[:0]
+	for _, a := range r.Ambiguous {
+		if a.Pos < at {
+			amb = append(amb, a)
+		}
+	}
+	r.Ambiguous = amb
 }
 
 // Apply applies the result's substitution-like events, indels and ambiguous

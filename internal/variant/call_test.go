@@ -207,6 +207,16 @@ func TestCall(t *testing.T) {
 			types: []Type{Frameshift},
 		},
 		{
+			// MGH78578 OmpK35: after the frameshift at 280 the shifted frame's
+			// residues are not separate substitutions.
+			name:  "changes past a frameshift are its consequence",
+			in:    Input{AlignedQuery: "MKTWAGQPRS", AlignedRef: "MKTWAGHREL", QueryLength: 10, Frameshifts: []int{7}},
+			ref:   "MKTWAGHRELPQSTVWYACD",
+			hgvs:  []string{"p.His7fs"},
+			short: []string{"H7fs"},
+			types: []Type{Frameshift},
+		},
+		{
 			name:  "stop lost: the query reads on past the reference end",
 			in:    Input{AlignedQuery: "MKTWAGHRE", AlignedRef: "MKTWAGHRE", QueryLength: 14},
 			ref:   "MKTWAGHRE",
@@ -328,4 +338,22 @@ func FuzzCall(f *testing.F) {
 			t.Fatalf("Apply %q, want %q (events %+v)", got, want, res.Events)
 		}
 	})
+}
+
+func TestFrameshiftRetainedAndSites(t *testing.T) {
+	ref := []byte("MKTWAGHRELPQSTVWYACD") // 20 residues
+	res, err := Call(Input{AlignedQuery: "MKTWAGQPRS", AlignedRef: "MKTWAGHREL", QueryStart: 1, RefStart: 1, QueryLength: 10, Ref: ref, Frameshifts: []int{7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The shifted protein has 10 residues of the reference's 20: 50 %.
+	if len(res.Events) != 1 || res.Events[0].RetainedPct != 50 {
+		t.Fatalf("events %+v", res.Events)
+	}
+	for pos, want := range map[int]string{3: StatusWT + " T", 7: StatusMut + " fs", 9: StatusMut + " fs", 18: StatusMut + " fs"} {
+		st, obs := res.Site(pos, ref)
+		if st+" "+obs != want {
+			t.Errorf("site %d: %s %s, want %s", pos, st, obs, want)
+		}
+	}
 }
