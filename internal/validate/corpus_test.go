@@ -3,6 +3,8 @@ package validate
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -92,7 +94,7 @@ func newCorpus(t *testing.T, subs map[string]map[string][]int) *corpus {
 			prot := string(q)
 			c.proteins = append(c.proteins, table.Protein{SampleID: s, Gene: g, Copy: 1, ReferenceID: c.refID[g], Contig: "c1",
 				Start: 101, End: int64(100 + 3*len(prot) + 3), Strand: "+", TranslationTable: 11, Protein: prot + "*",
-				LengthAA: int32(len(prot)), Method: "search", HitIdentity: 99, HitCoverage: 100, SeqHash: "x"})
+				LengthAA: int32(len(prot)), Method: "search", HitIdentity: 99, HitCoverage: 100, SeqHash: sha256Hex(prot + "*")})
 			res, err := aligner.Align(q, []byte(ref))
 			if err != nil {
 				t.Fatal(err)
@@ -208,4 +210,9 @@ func run(t *testing.T, args ...string) (int, Report, string) {
 		t.Logf("no report (exit %d): %s", code, stderr.String())
 	}
 	return code, r, stderr.String()
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }

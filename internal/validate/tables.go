@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"os"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/fsx"
+	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/table"
 )
 
@@ -152,6 +155,17 @@ func checkProteins(t *loaded[table.Protein], idx proteinIndex, fs *Findings) {
 		}
 		if p.CDS != "" && strings.Trim(strings.ToUpper(p.CDS), "ACGTNRYKMSWBDHV") != "" {
 			fs.Errorf(w, "protein.alphabet", "cds holds characters that are not nucleotide codes")
+		} else if p.CDS != "" && p.Protein != "" {
+			// extract's protein is the CDS translated with code 11, the
+			// initiator read as M unless the gene runs off the contig start
+			if tr := string(gencode.Translate([]byte(strings.ToUpper(p.CDS)), !p.PartialStart)); tr != strings.ToUpper(p.Protein) {
+				fs.Errorf(w, "protein.translation", "protein is not the translation of cds (table 11)%s", firstDiff(strings.ToUpper(p.Protein), tr, 1))
+			}
+		}
+		if p.SeqHash != "" && p.Protein != "" {
+			if sum := sha256.Sum256([]byte(p.Protein)); hex.EncodeToString(sum[:]) != p.SeqHash {
+				fs.Errorf(w, "protein.seq_hash", "seq_hash is not the SHA-256 of the protein column")
+			}
 		}
 		for name, v := range map[string]float64{"hit_identity": p.HitIdentity, "hit_coverage": p.HitCoverage} {
 			if v < 0 || v > 100 || math.IsNaN(v) {
