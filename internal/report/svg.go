@@ -96,7 +96,13 @@ func heatmapSVG(h *Heatmap) string {
 	gridW, gridH := float64(nc)*cell, float64(nr)*cell
 	countX := gridX + gridW + 12
 	countW := 150.0
-	bottom := 112.0
+	// Column labels stand vertically (one per cell, so they never overlap);
+	// leave room for the longest.
+	longest := 0
+	for _, c := range h.Columns {
+		longest = max(longest, len([]rune(c.Symbol)))
+	}
+	bottom := math.Min(240, 24+6.6*float64(longest))
 	width, height := countX+countW+40, gridY+gridH+bottom
 	var genes []string
 	for _, c := range h.Columns {
@@ -168,15 +174,15 @@ func heatmapSVG(h *Heatmap) string {
 	if h.Grouped {
 		s.f(`<text x="%s" y="%s" class="axis">samples</text>`, f1(countX), f1(gridY-4))
 	}
-	// Column labels, rotated.
+	// Column labels, vertical: one cell apart, so they never overlap.
 	for j, c := range h.Columns {
-		x := gridX + float64(j)*cell + cell/2
+		x := gridX + float64(j)*cell + cell*0.72
 		y := gridY + gridH + 6
 		cls := "collabel"
 		if c.Known {
 			cls += " known"
 		}
-		s.f(`<text x="%s" y="%s" class="%s" transform="rotate(55 %s %s)">%s</text>`, f1(x), f1(y), cls, f1(x), f1(y), esc(c.Symbol))
+		s.f(`<text x="%s" y="%s" class="%s" transform="rotate(90 %s %s)">%s</text>`, f1(x), f1(y), cls, f1(x), f1(y), esc(c.Symbol))
 	}
 	s.f(`</svg>`)
 	return s.String()
