@@ -61,40 +61,101 @@ func (a *Aligner) useSIMD(p *Profile) bool {
 	return int64(sp.matrix.absMax)*int64(sp.scale)+gain+slack <= 30000
 }
 
-// tracebackSIMD is traceback on the matrices of fillSIMD.
+// tracebackSIMD is traceback on the matrices of fillSIMD: the same walk,
+// with the cell accessors written out (closure calls cost more than the
+// walk itself).
 func (a *Aligner) tracebackSIMD(p *Profile, query []byte, ret int32, bi, bj int) Result {
+	ref := p.ref
 	w := p.w16
-	V := simdBlocks(len(p.ref))
+	V := simdBlocks(len(ref))
 	H, bits, r0, c0, rr := a.h16, a.bits, a.row0dir, a.col0dir, a.rowRange
-	return a.traceback(p, query, ret, bi, bj,
-		func(y, x int) int32 {
-			// Vectors outside the computed range of the row hold no value.
-			if v := int32(x-1) / simdLanes; x > 0 && (v < rr[2*y] || v >= rr[2*y+1]) {
-				return 0
+	hAt := func(y, x int) int32 {
+		// Vectors outside the computed range of the row hold no value.
+		if v := int32(x-1) / simdLanes; x > 0 && (v < rr[2*y] || v >= rr[2*y+1]) {
+			return 0
+		}
+		return int32(H[y*w+x])
+	}
+	dirAt := func(y, x int) uint8 {
+		switch {
+		case y == 0:
+			return r0[x]
+		case x == 0:
+			return c0[y]
+		}
+		k := 2 * (y*V + (x-1)/simdLanes)
+		b := uint((x - 1) % simdLanes)
+		return uint8(bits[k]>>b&1 | (bits[k+1]>>b&1)<<1) // down wins over left
+	}
+	open, ext := a.sp.open, a.sp.ext
+	tol := int64(a.sp.scale) // water's |diff| < 0.01, as in traceback
+	aq, ar := a.aq[:0], a.ar[:0]
+	y, x := bi, bj
+	for x >= 0 && y >= 0 {
+		d := dirAt(y, x)
+		if d == dirDiag {
+			aq = append(aq, query[y])
+			ar = append(ar, ref[x])
+			y--
+			x--
+			if y >= 0 && x >= 0 && hAt(y, x) <= 0 {
+				break
 			}
-			return int32(H[y*w+x])
-		},
-		func(y, x int) uint8 {
-			switch {
-			case y == 0:
-				return r0[x]
-			case x == 0:
-				return c0[y]
+			continue
+		}
+		score := hAt(y, x)
+		var gapcnt, bimble int32
+		if d&dirDown != 0 {
+			iy := y - 1
+			for {
+				bimble = hAt(iy, x) - open - gapcnt*ext
+				if dd := int64(score - bimble); iy == 0 || dd*100 < tol && -dd*100 < tol {
+					break
+				}
+				iy--
+				gapcnt++
 			}
-			k := 2 * (y*V + (x-1)/simdLanes)
-			b := uint((x - 1) % simdLanes)
-			switch {
-			case bits[k+1]>>b&1 != 0:
-				return dirDown
-			case bits[k]>>b&1 != 0:
-				return dirLeft
+			if bimble <= 0 {
+				break
 			}
-			return dirDiag
-		})
+			for k := int32(0); k <= gapcnt; k++ {
+				aq = append(aq, query[y])
+				ar = append(ar, '-')
+				y--
+			}
+			continue
+		}
+		ix := x - 1
+		for {
+			bimble = hAt(y, ix) - open - gapcnt*ext
+			if dd := int64(score - bimble); ix == 0 || dd*100 < tol && -dd*100 < tol {
+				break
+			}
+			ix--
+			gapcnt++
+		}
+		if bimble <= 0 {
+			break
+		}
+		for k := int32(0); k <= gapcnt; k++ {
+			aq = append(aq, '-')
+			ar = append(ar, ref[x])
+			x--
+		}
+	}
+	return a.result(p, query, ret, bi, bj, y, x, aq, ar)
 }
 
 // seedDiagonals is how many diagonals seedScore chains.
 const seedDiagonals = 4
+
+// seedStep is the step between the query positions whose 2-mers are
+// looked up, and seedMin the fewest hits that make a seed diagonal.
+const seedStep, seedMin = 4, 2
+
+// seedPad is how far beyond its first and last hit a seed path may follow
+// a diagonal.
+const seedPad = 4 * seedStep
 
 // seedScore returns a lower bound on the largest interior H of a.qcodes
 // against p (0 when it finds nothing better). It takes the diagonals that
@@ -109,25 +170,47 @@ func (a *Aligner) seedScore(p *Profile) int32 {
 	if n < 3 || m < 3 || len(p.kmerPos) == 0 {
 		return 0
 	}
-	a.hist = grow(a.hist, n+m)
-	clear(a.hist)
-	hist := a.hist
-	for i := 0; i+1 < n; i++ {
+	// Every seedStep-th query position is looked up. A hit counts when the
+	// previous looked-up position hit the same diagonal too: random 2-mer
+	// matches (about one per 400 pairs) almost never come in such runs,
+	// real segments of a related pair mostly do. Per diagonal d (index
+	// d+n-1): the number of such hits, the rows where they start and
+	// end, and the last looked-up position that hit it, plus one.
+	N := n + m
+	a.hist = grow(a.hist, 4*N)
+	clear(a.hist[:N])
+	clear(a.hist[3*N:])
+	hist, first, last, prev := a.hist[:N], a.hist[N:2*N], a.hist[2*N:3*N], a.hist[3*N:]
+	for i := 0; i+1 < n; i += seedStep {
 		c := kmerCode(q[i], q[i+1])
 		pos := p.kmerPos[p.kmerStart[c]:p.kmerStart[c+1]]
 		if len(pos) > 16 { // low complexity: no information on the diagonal
 			continue
 		}
+		run := int32(i + 1 - seedStep) // prev[d] when i-seedStep hit d
 		for _, j := range pos {
-			hist[int(j)-i+n-1]++
+			d := int(j) - i + n - 1
+			// Branch-free: whether a hit is part of a run is not
+			// predictable.
+			h, f, l := hist[d], first[d], last[d]
+			ok := int32(0)
+			if prev[d] == run {
+				ok = 1
+			}
+			if ok == 1 && h == 0 {
+				f = int32(i - seedStep)
+			}
+			if ok == 1 {
+				l = int32(i)
+			}
+			hist[d], first[d], last[d], prev[d] = h+ok, f, l, int32(i+1)
 		}
 	}
-	// The diagonals (d = j - i) with the most hits, at least 3 (random
-	// 2-mer hits are about n·m/400 over n+m diagonals).
+	// The diagonals (d = j - i) with the most hits, at least seedMin.
 	var top [seedDiagonals]int
 	var cnt [seedDiagonals]int32
 	for d, h := range hist {
-		if h < 3 || h <= cnt[seedDiagonals-1] {
+		if h < seedMin || h <= cnt[seedDiagonals-1] {
 			continue
 		}
 		k := seedDiagonals - 1
@@ -152,68 +235,80 @@ func (a *Aligner) seedScore(p *Profile) int32 {
 	// a diagonal to the right.
 	open, ext := a.sp.open, a.sp.ext
 	// Sort the diagonals by d, so that gaps along a row come from lower k
-	// and gaps down a column from higher k; cost[k][k2] is the gap's.
+	// and gaps down a column from higher k.
 	for x := 1; x < K; x++ {
 		for y := x; y > 0 && top[y] < top[y-1]; y-- {
 			top[y], top[y-1] = top[y-1], top[y]
 		}
 	}
-	var cost [seedDiagonals][seedDiagonals]int32
-	for k := 0; k < K; k++ {
-		for k2 := 0; k2 < K; k2++ {
-			if k2 != k {
-				cost[k][k2] = open + int32(max(top[k]-top[k2], top[k2]-top[k])-1)*ext
-			}
-		}
-	}
+	// A gap of g residues costs oe + g·ext. Gaps along row i-1 come from
+	// a lower diagonal k2 < k: the best of them is rowGap - d·ext - oe,
+	// with rowGap the largest prevS[k2] + top[k2]·ext over k2 < k.
+	oe := open - ext
 	a.seedS = grow(a.seedS, K*n)
+	S := a.seedS
 	const none = minInt32 / 2
-	var Sk [seedDiagonals][]int32
-	for k := 0; k < K; k++ {
-		Sk[k] = a.seedS[k*n : (k+1)*n]
-	}
 	// Scores from the small matrix rather than the profile: the diagonals
 	// visit a different profile row at every step.
 	mat, scale := a.sp.matrix, a.sp.scale
 	rc := p.rcodes[:m]
-	var prevS [seedDiagonals]int32
-	for k := range prevS {
-		prevS[k] = none
+	// Diagonal k is followed over rows lo[k]..hi[k]: inside the matrix,
+	// and no further than seedPad beyond its first and last hit (the
+	// 2-mer at query position i covers rows i and i+1). Fewer paths only
+	// weaken the bound, and they make the rows where a single diagonal
+	// runs cheap.
+	var lo, hi [seedDiagonals]int
+	iStart, iEnd := n, -1
+	for k := 0; k < K; k++ {
+		d := top[k]
+		lo[k] = max(0, -d, int(first[d+n-1])-seedPad)
+		hi[k] = min(n-1, m-1-d, int(last[d+n-1])+1+seedPad)
+		iStart, iEnd = min(iStart, lo[k]), max(iEnd, hi[k])
 	}
+	if zzDebug {
+		println("K", K, "n", n, "m", m)
+		for k := 0; k < K; k++ {
+			println(top[k], lo[k], hi[k], cnt[k])
+		}
+	}
+	// S[k*n+i] is row i of diagonal k, valid for lo[k] <= i <= hi[k]; the
+	// previous row is read back from S (copying small arrays between rows
+	// would defeat store forwarding).
 	var best int32
-	for i := 0; i < n; i++ {
+	for i := iStart; i <= iEnd; i++ {
 		mrow := mat.scores[int(q[i])*mat.size : int(q[i])*mat.size+mat.size]
-		var curS [seedDiagonals]int32
+		rowGap := int32(none)
 		for k := 0; k < K; k++ {
 			d := top[k]
-			j := i + d
-			if j < 0 || j >= m {
-				curS[k], Sk[k][i] = none, none
-				continue
+			ps := int32(none)
+			if i-1 >= lo[k] && i-1 <= hi[k] {
+				ps = S[k*n+i-1]
 			}
-			from := int32(0) // a path may start here
-			if i >= 1 && j >= 1 {
-				from = max(from, prevS[k])
-				if i >= 2 { // along row i-1 from (i-1, i-1+d2), d2 < d
-					for k2 := 0; k2 < k; k2++ {
-						from = max(from, prevS[k2]-cost[k][k2])
+			if i >= lo[k] && i <= hi[k] {
+				j := i + d
+				from := int32(0) // a path may start here
+				if i >= 1 && j >= 1 {
+					from = max(from, ps)
+					if i >= 2 { // along row i-1 from (i-1, i-1+d2), d2 < d
+						from = max(from, rowGap-int32(d)*ext-oe)
 					}
-				}
-				if j >= 2 { // down column j-1 from (a, a+d2), d2 > d
-					for k2 := k + 1; k2 < K; k2++ {
-						if a := i - 1 - (top[k2] - d); a >= 0 {
-							from = max(from, Sk[k2][a]-cost[k][k2])
+					if j >= 2 { // down column j-1 from (r, r+d2), d2 > d
+						for k2 := k + 1; k2 < K; k2++ {
+							g := top[k2] - d
+							if r := i - 1 - g; r >= lo[k2] && r <= hi[k2] {
+								from = max(from, S[k2*n+r]-oe-int32(g)*ext)
+							}
 						}
 					}
+					v := from + mrow[rc[j]]*scale
+					S[k*n+i] = v
+					best = max(best, v)
+				} else {
+					S[k*n+i] = from + mrow[rc[j]]*scale
 				}
 			}
-			v := from + mrow[rc[j]]*scale
-			curS[k], Sk[k][i] = v, v
-			if i >= 1 && j >= 1 {
-				best = max(best, v)
-			}
+			rowGap = max(rowGap, ps+int32(d)*ext)
 		}
-		prevS = curS
 	}
 	return best
 }

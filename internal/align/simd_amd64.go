@@ -29,17 +29,40 @@ import (
 
 var simdAvailable = archsimd.X86.AVX512()
 
-// Permutation indices for ConcatPermute(x, y): shift x up by s lanes,
-// filling the low lanes from y (whose lanes are all equal).
-var shiftIdx = func() (t [5][simdLanes]uint16) {
-	for k, s := range [5]int{1, 2, 4, 8, 16} {
+const simdWindow = 2
+
+// Permutation indices for ConcatPermute(x, y): shift x up by one lane,
+// filling lane 0 from y's lane 0.
+var shiftIdx = func() (t [simdLanes]uint16) {
+	for l := 1; l < simdLanes; l++ {
+		t[l] = uint16(l - 1)
+	}
+	t[0] = simdLanes
+	return t
+}()
+
+// groupIdx[k] are Permute indices that give every lane of 8-lane group g
+// the last lane of group g-1-k (lane 0 when there is none, which a prefix
+// maximum already includes).
+var groupIdx = func() (t [2][simdLanes]uint16) {
+	for k := range t {
 		for l := 0; l < simdLanes; l++ {
-			if l >= s {
-				t[k][l] = uint16(l - s)
-			} else {
-				t[k][l] = simdLanes
+			if g := l/8 - 1 - k; g >= 0 {
+				t[k][l] = uint16(8*g + 7)
 			}
 		}
+	}
+	return t
+}()
+
+// diagIdx shifts x up by one lane, taking lane 0 from y's last lane: the
+// previous row's values one column to the left, from two aligned loads
+// (an unaligned load across two recent stores would defeat store
+// forwarding and stall every row).
+var diagIdx = func() (t [simdLanes]uint16) {
+	t[0] = 2*simdLanes - 1
+	for l := 1; l < simdLanes; l++ {
+		t[l] = uint16(l - 1)
 	}
 	return t
 }()
@@ -143,17 +166,17 @@ func (a *Aligner) fillSIMD(p *Profile, full bool) (ret int32, bi, bj int) {
 	var col0Max int32 = -1
 	fp := unsafe.Pointer(&F[0])
 	rsp := unsafe.Pointer(&rsuf[0])
-	s1 := archsimd.LoadUint16x32(&shiftIdx[0])
-	s2 := archsimd.LoadUint16x32(&shiftIdx[1])
-	s4 := archsimd.LoadUint16x32(&shiftIdx[2])
-	s8 := archsimd.LoadUint16x32(&shiftIdx[3])
-	s16 := archsimd.LoadUint16x32(&shiftIdx[4])
+	s1 := archsimd.LoadUint16x32(&shiftIdx)
+	grp1 := archsimd.LoadUint16x32(&groupIdx[0])
+	grp2 := archsimd.LoadUint16x32(&groupIdx[1])
 	last := archsimd.LoadUint16x32(&lastIdx)
+	sDiag := archsimd.LoadUint16x32(&diagIdx)
 	vExt := archsimd.BroadcastInt16x32(int16(ext))
 	vOpen := archsimd.BroadcastInt16x32(int16(open))
 	laneExt := lane.Mul(vExt)
-	xOff := laneExt.Sub(vOpen)
+
 	zero := archsimd.BroadcastInt16x32(0)
+	zero8 := zero.AsUint8x64()
 	for i := 1; i < n; i++ {
 		var prev, cur []int16
 		if full {
@@ -229,7 +252,14 @@ func (a *Aligner) fillSIMD(p *Profile, full bool) (ret int32, bi, bj int) {
 		vRow := vNeg
 		zeroFrom := max(hi, pEnd)
 		liveLo, liveHi := V, -1 // no live vector yet
+		liveTop := 0            // 1 when the last lane of vector liveHi is live
 		v := lo
+		// The previous row's vector v-1 (column 0 for v = 0), for the
+		// diagonal input of vector v.
+		pPrev := archsimd.BroadcastInt16x32(prev[0])
+		if lo > 0 && lo < V {
+			pPrev = ld(pp, uintptr(2+64*(lo-1)))
+		}
 		for ; v < V; v++ {
 			off := uintptr(v) * 2 * simdLanes
 			tmg := vT.Sub(vQ.Min(ld(rsp, off+2))) // H >= T - G: live
@@ -239,17 +269,23 @@ func (a *Aligner) fillSIMD(p *Profile, full bool) (ret int32, bi, bj int) {
 			if v >= zeroFrom {
 				st(zero, pp, off+2)
 			}
-			diag := ld(pp, off).Add(ld(prof, off+2))
-			f := ld(fp, off+2).Sub(vExt).Max(ld(pp, off+2).Sub(vOpen))
+			pv := ld(pp, off+2)
+			diag := pv.ConcatPermute(pPrev, sDiag).Add(ld(prof, off+2))
+			pPrev = pv
+			f := ld(fp, off+2).Sub(vExt).Max(pv.Sub(vOpen))
 			st(f, fp, off+2)
 			ht := diag.Max(f)
-			g := ht.Max(zero).Add(xOff)
-			g = g.Max(g.ConcatPermute(vNeg, s1))
-			g = g.Max(g.ConcatPermute(vNeg, s2))
-			g = g.Max(g.ConcatPermute(vNeg, s4))
-			g = g.Max(g.ConcatPermute(vNeg, s8))
-			g = g.Max(g.ConcatPermute(vNeg, s16))
-			g = g.Max(vCarry.Sub(vExt)).Sub(laneExt)
+			// Prefix maximum of G'+open (>= 0, so shifting in zeros is
+			// harmless): within each 128-bit group of 8 lanes by
+			// byte-aligns, then across groups from the last lane of the
+			// group before and of the one before that.
+			g := ht.Max(zero).Add(laneExt)
+			g = g.Max(g.AsUint8x64().ConcatShiftBytesRightGrouped(14, zero8).AsInt16x32())
+			g = g.Max(g.AsUint8x64().ConcatShiftBytesRightGrouped(12, zero8).AsInt16x32())
+			g = g.Max(g.AsUint8x64().ConcatShiftBytesRightGrouped(8, zero8).AsInt16x32())
+			g = g.Max(g.Permute(grp1))
+			g = g.Max(g.Permute(grp2))
+			g = g.Sub(vOpen).Max(vCarry.Sub(vExt)).Sub(laneExt)
 			e := g.ConcatPermute(vCarry, s1)
 			vCarry = g.Permute(last)
 			hu := ht.Max(e)
@@ -262,19 +298,20 @@ func (a *Aligner) fillSIMD(p *Profile, full bool) (ret int32, bi, bj int) {
 				bp[0], bp[1] = left, down
 			}
 			// Branch-free: whether a vector is live is hard to predict.
-			live := h.GreaterEqual(tmg).ToBits() != 0
-			lv, hv := V, liveHi
-			if live {
-				lv, hv = v, v
-			}
-			liveLo, liveHi = min(liveLo, lv), hv
+			lb := h.GreaterEqual(tmg).ToBits()
+			nz := int((uint64(lb) + 1<<32 - 1) >> 32) // 1 when lb != 0
+			liveLo = min(liveLo, v+(1-nz)*V)
+			liveHi = max(liveHi, v*nz-(1-nz))
+			liveTop = liveTop&(nz-1) | int(lb>>(simdLanes-1))
 			if v == V-1 {
-				hu, h = hu.Min(capLast), h.Min(capLast)
+				hu = hu.Min(capLast)
 			}
-			vRet = vRet.Max(hu)
-			vRow = vRow.Max(h)
+			vRow = vRow.Max(hu)
 		}
-		r := rowResult{vRow: vRow, end: v, liveLo: liveLo, liveHi: liveHi}
+		// One accumulator in the loop (registers are scarce): the maxima
+		// of H are those of its unclamped values, clamped.
+		vRet = vRet.Max(vRow)
+		r := rowResult{vRow: vRow.Max(zero), end: v, liveLo: liveLo, liveHi: liveHi, liveTop: liveTop}
 		a.simdVectors += r.end - lo
 		pLo, pEnd = lo, r.end
 		if full {
@@ -301,10 +338,19 @@ func (a *Aligner) fillSIMD(p *Profile, full bool) (ret int32, bi, bj int) {
 		if r.liveLo == V {
 			lo, hi = V, 0 // nothing live: only new starts can be
 		} else {
-			lo, hi = r.liveLo, min(r.liveHi+2, V)
+			// A live cell feeds the next row in its own column (F) and the
+			// next one (diagonal): past vector liveHi only from its last
+			// lane. Cells further right can only become live through E,
+			// which the vector loop follows beyond hi. Computing more
+			// vectors is exact too (it only adds paths the pruning could
+			// drop): at least simdWindow of them keeps the count per row,
+			// and so the loop's exit branch, predictable.
+			lo, hi = r.liveLo, min(max(r.liveHi+1+r.liveTop, r.liveLo+simdWindow), V)
 		}
 		prevCol0Live = col0Live
-		if i%4 == 0 { // raise T with the values met so far
+		// Raise T with the values met so far (rarely: the seed is usually
+		// as good).
+		if i%4 == 0 && vAcc.Greater(archsimd.BroadcastInt16x32(int16(max(T, 0)))).ToBits() != 0 {
 			T = max(T, hmax16(vAcc))
 		}
 	}
@@ -351,6 +397,7 @@ type rowResult struct {
 	vRow           archsimd.Int16x32 // lane-wise maxima of H
 	end            int               // vectors lo..end-1 were computed
 	liveLo, liveHi int               // first and last vector with a live cell, or V and -1
+	liveTop        int               // 1 when the last lane of vector liveHi is live
 }
 
 // hmax16 returns the largest lane of x.

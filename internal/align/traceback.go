@@ -14,7 +14,6 @@ func (a *Aligner) tracebackScalar(p *Profile, query []byte, ret int32, bi, bj in
 // value and the direction of a cell; only cells on the walk are asked for.
 func (a *Aligner) traceback(p *Profile, query []byte, ret int32, bi, bj int, hAt func(y, x int) int32, dirAt func(y, x int) uint8) Result {
 	ref := p.ref
-	m := len(ref)
 	open, ext := a.sp.open, a.sp.ext
 	// water: fabs(score-bimble) < 0.01, on values scaled by scale ≤ 100.
 	tol := a.sp.scale // |diff|*100 < scale
@@ -82,6 +81,13 @@ func (a *Aligner) traceback(p *Profile, query []byte, ret int32, bi, bj int, hAt
 		}
 	}
 done:
+	return a.result(p, query, ret, bi, bj, y, x, aq, ar)
+}
+
+// result reverses the walked columns aq, ar (collected from the end cell
+// (bi, bj) back to the cell before (y+1, x+1)) and fills in the Result.
+func (a *Aligner) result(p *Profile, query []byte, ret int32, bi, bj, y, x int, aq, ar []byte) Result {
+	m := len(p.ref)
 	reverse(aq)
 	reverse(ar)
 	a.aq, a.ar = aq, ar
