@@ -227,6 +227,7 @@ type Aligner struct {
 	// simdVectors counts the vectors the last fillSIMD computed (tests).
 	simdVectors int
 	seedS       []int32 // seed path scores per diagonal and row
+	seedMark    []uint8 // seed rows where diagonals meet
 }
 
 // NewAligner validates p and returns an Aligner.

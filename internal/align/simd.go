@@ -265,17 +265,57 @@ func (a *Aligner) seedScore(p *Profile) int32 {
 		hi[k] = min(n-1, m-1-d, int(last[d+n-1])+1+seedPad)
 		iStart, iEnd = min(iStart, lo[k]), max(iEnd, hi[k])
 	}
-	if zzDebug {
-		println("K", K, "n", n, "m", m)
-		for k := 0; k < K; k++ {
-			println(top[k], lo[k], hi[k], cnt[k])
+	// Rows where a gap may join two diagonals, or two diagonals run side
+	// by side, are marked; elsewhere at most one diagonal runs and it only
+	// extends itself, which the inner loop below does without the
+	// bookkeeping of the general row.
+	a.seedMark = grow(a.seedMark, n)
+	mark := a.seedMark
+	clear(mark)
+	markRows := func(from, to, k int) { // rows from..to within diagonal k's
+		for i := max(from, lo[k]); i <= min(to, hi[k]); i++ {
+			mark[i] = 1
+		}
+	}
+	for k := 0; k < K; k++ {
+		for k2 := k + 1; k2 < K; k2++ {
+			markRows(lo[k2], hi[k2], k)         // side by side
+			markRows(lo[k]+1, hi[k]+1, k2)      // along a row from k to k2
+			g := top[k2] - top[k]               //
+			markRows(lo[k2]+1+g, hi[k2]+1+g, k) // down a column from k2 to k
 		}
 	}
 	// S[k*n+i] is row i of diagonal k, valid for lo[k] <= i <= hi[k]; the
 	// previous row is read back from S (copying small arrays between rows
 	// would defeat store forwarding).
 	var best int32
-	for i := iStart; i <= iEnd; i++ {
+	for i := iStart; i <= iEnd; {
+		if mark[i] == 0 {
+			k := 0
+			for k < K && (i < lo[k] || i > hi[k]) {
+				k++
+			}
+			if k == K {
+				i++
+				continue
+			}
+			d := top[k]
+			ps := int32(none)
+			if i-1 >= lo[k] {
+				ps = S[k*n+i-1]
+			}
+			Sk := S[k*n : k*n+n]
+			for ; i <= hi[k] && mark[i] == 0; i++ {
+				j := i + d
+				v := mat.scores[int(q[i])*mat.size+int(rc[j])] * scale
+				if i >= 1 && j >= 1 {
+					v += max(0, ps)
+					best = max(best, v)
+				}
+				Sk[i], ps = v, v
+			}
+			continue
+		}
 		mrow := mat.scores[int(q[i])*mat.size : int(q[i])*mat.size+mat.size]
 		rowGap := int32(none)
 		for k := 0; k < K; k++ {
@@ -309,6 +349,7 @@ func (a *Aligner) seedScore(p *Profile) int32 {
 			}
 			rowGap = max(rowGap, ps+int32(d)*ext)
 		}
+		i++
 	}
 	return best
 }

@@ -16,8 +16,10 @@ import (
 //     open >= extend, E(j) = max(E(j-1)-ext, max(Ht(j-1),0)-open) where
 //     Ht = max(diagonal, F), because a gap continuing from a cell whose best
 //     move was itself that gap is never better than extending it. Inside a
-//     vector the scan takes five shift/max steps, and the carry from the
-//     previous vector is the last lane of the previous scan.
+//     vector the scan takes five shift/max steps (three byte-aligns within
+//     the 128-bit groups, which are cheap, and two permutes across them),
+//     and the carry from the previous vector is the last lane of the
+//     previous scan.
 //   - the direction of each cell (the same ties as fill: diagonal, then
 //     left, then down) is kept as two bit masks per 32 columns, and H is
 //     kept clamped at 0 as int16 for the traceback, which only reads cells
@@ -29,6 +31,8 @@ import (
 
 var simdAvailable = archsimd.X86.AVX512()
 
+// simdWindow is the fewest vectors fillSIMD computes in a row that has a
+// live cell (measured: 2 is faster than 1, 3 or 4 on the realistic mix).
 const simdWindow = 2
 
 // Permutation indices for ConcatPermute(x, y): shift x up by one lane,
@@ -129,19 +133,35 @@ func (a *Aligner) fillSIMD(p *Profile, full bool) (ret int32, bi, bj int) {
 	// Row 0.
 	H0 := a.h16[:w]
 	prow := rows[int(q[0])*m : int(q[0])*m+m]
-	var nh int32
-	var nd uint8
 	best0, bestJ0 := int32(-1), 0
+	// edgeCell along the row without its branches (the scores are
+	// random): the value is the largest of the score, the gap value fnew
+	// and 0, and it comes along the row unless the score beats fnew and
+	// is positive. fnew is 0 before column 0.
+	var fnew int32
 	for j := 0; j < m; j++ {
-		nh, nd = edgeCell(prow[j], nh, nd, dirLeft, j == 0, open, ext)
-		H0[j], a.row0dir[j] = int16(nh), nd
-		if nh > best0 {
-			best0, bestJ0 = nh, j
+		sc := prow[j]
+		h := max(sc, fnew, 0)
+		d := dirDiag
+		if fnew > 0 && (sc <= fnew || sc <= 0) {
+			d = dirLeft
+		}
+		H0[j], a.row0dir[j] = int16(h), d
+		if h > best0 {
+			best0, bestJ0 = h, j
+		}
+		fnew = h - open
+		if d == dirLeft {
+			fnew = h - ext
 		}
 	}
 	clear(H0[m:])
 	F := a.f16[:w]
-	for j := 1; j < w; j++ {
+	vOE := archsimd.BroadcastInt16x32(int16(open + ext))
+	for v := 0; v < V; v++ {
+		st(ld(unsafe.Pointer(&H0[0]), uintptr(2+64*v)).Sub(vOE), unsafe.Pointer(&F[0]), uintptr(2+64*v))
+	}
+	for j := 1 + V*simdLanes; j < w; j++ {
 		F[j] = int16(int32(H0[j]) - open - ext)
 	}
 	pdir := a.row0dir[0] // direction of column 0 in the previous row
@@ -367,7 +387,7 @@ func (a *Aligner) fillSIMD(p *Profile, full bool) (ret int32, bi, bj int) {
 	vBest := archsimd.BroadcastInt16x32(int16(best))
 	for i := 1; i < n; i++ {
 		row := a.h16[i*w : (i+1)*w]
-		if int32(row[0]) == best {
+		if col0Max == best && int32(row[0]) == best {
 			return ret, i, 0
 		}
 		if archsimd.LoadInt16x32Slice(a.rmax[i*simdLanes:]).Equal(vBest).ToBits() == 0 {

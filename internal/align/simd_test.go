@@ -153,9 +153,9 @@ func TestSIMDPrunes(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := (len(q) - 1) * simdBlocks(len(ref))
-	// 25 %: measured about 13 % on this pair; a regression of the seed or
+	// 1/6: measured about 10 % on this pair; a regression of the seed or
 	// the bounds would show up as a jump towards 100 %.
-	if al.simdVectors*4 > total {
+	if al.simdVectors*6 > total {
 		t.Fatalf("computed %d of %d vectors", al.simdVectors, total)
 	}
 }
