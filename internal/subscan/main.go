@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/cli"
@@ -94,6 +95,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	callStart := time.Now() // calling and naming, apart from reading and writing tables
 	calls := make([]call, len(rows))
 	skipped, badCDS, badCDSRow := 0, 0, ""
 	// A cohort repeats a few alleles many times: rows whose caller input is
@@ -157,6 +159,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	if cat != nil && c.Sites != "" {
 		sites = siteRows(calls, cat)
 	}
+	callSeconds := time.Since(callStart).Seconds()
 
 	inputs := append([]string{c.Alignments}, refs.Files...)
 	if cat != nil {
@@ -183,7 +186,8 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	counts := map[string]any{"alignments": len(rows), "not_called": skipped, "mutations": len(muts), "known": nKnown, "out": c.Out}
+	counts := map[string]any{"alignments": len(rows), "distinct_calls": len(memo), "not_called": skipped, "mutations": len(muts), "known": nKnown, "out": c.Out,
+		"calling_seconds": callSeconds}
 	if c.Sites != "" {
 		counts["sites"] = len(sites)
 		counts["sites_out"] = c.Sites
