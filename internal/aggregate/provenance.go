@@ -1,8 +1,6 @@
 package aggregate
 
 import (
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -85,16 +83,4 @@ func (c *cohort) provenance(args []string, counts map[string]int) Provenance {
 }
 
 // writeJSON writes v as indented JSON, atomically.
-func writeJSON(path string, v any) error {
-	f, err := fsx.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	enc := json.NewEncoder(f)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Commit()
-}
+func writeJSON(path string, v any) error { return fsx.WriteJSON(path, v) }

@@ -1,7 +1,6 @@
 package validate
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -169,17 +168,7 @@ func WriteReport(path string, r Report) error {
 	if r.Findings == nil {
 		r.Findings = []Finding{}
 	}
-	f, err := fsx.CreateAtomic(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	enc := json.NewEncoder(f)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Commit()
+	return fsx.WriteJSON(path, r)
 }
 
 // WriteTable writes the findings as a qc/1 table (Parquet or TSV by extension).
