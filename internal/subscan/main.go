@@ -334,36 +334,65 @@ func presence(calls []call) map[string]catalog.Has {
 
 func mutationRows(calls []call, cat *catalog.Catalog) ([]table.Mutation, int) {
 	has := presence(calls)
+	// Rows come out sorted by sample, gene, copy, reference and position:
+	// the calls are put in that order (stably, so equal keys keep their input
+	// order), and each result's events in position order.
+	var order []int
 	n := 0
-	for _, cl := range calls {
+	for i, cl := range calls {
 		if cl.res != nil {
+			order = append(order, i)
 			n += len(cl.res.Events)
 		}
 	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := calls[i].row, calls[j].row
+		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Copy, b.Copy),
+			cmp.Compare(a.ReferenceID, b.ReferenceID))
+	})
 	out := make([]table.Mutation, 0, n)
 	known := 0
-	// Rows with identical input share a result, so its events are looked up
-	// in the catalogue once.
+	// Rows with identical input share a result, so its events are ordered,
+	// named and looked up in the catalogue once.
+	type named struct {
+		ev   *variant.Event
+		gene string
+	}
+	evOrder := map[*variant.Result][]int{}
+	symbols := map[named]string{}
 	entries := map[*variant.Event][]*catalog.Entry{}
-	for _, cl := range calls {
-		if cl.res == nil {
-			continue
-		}
+	for _, ci := range order {
+		cl := calls[ci]
 		row := cl.row
-		for k := range cl.res.Events {
-			e := cl.res.Events[k]
+		idx, ok := evOrder[cl.res]
+		if !ok {
+			idx = make([]int, len(cl.res.Events))
+			for k := range idx {
+				idx[k] = k
+			}
+			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(cl.res.Events[a].Start, cl.res.Events[b].Start) })
+			evOrder[cl.res] = idx
+		}
+		for _, k := range idx {
+			ev := &cl.res.Events[k]
+			e := *ev
+			sym, ok := symbols[named{ev, row.Gene}]
+			if !ok {
+				sym = variant.Symbol(row.Gene, e.Short)
+				symbols[named{ev, row.Gene}] = sym
+			}
 			m := table.Mutation{
 				SampleID: row.SampleID, Gene: row.Gene, Copy: row.Copy, ReferenceID: row.ReferenceID,
 				Position: int32(e.Start), EndPosition: int32(e.End), Ref: e.Ref, Alt: e.Alt, Type: string(e.Type),
-				HGVS: e.HGVS, Short: e.Short, Symbol: variant.Symbol(row.Gene, e.Short), RetainedPct: e.RetainedPct,
+				HGVS: e.HGVS, Short: e.Short, Symbol: sym, RetainedPct: e.RetainedPct,
 			}
 			m.CodonRef, m.CodonAlt = codons(cl, e)
 			if cat != nil {
 				m.CatalogName, m.CatalogVersion = cat.Name, cat.Version
-				hits, ok := entries[&cl.res.Events[k]]
+				hits, ok := entries[ev]
 				if !ok {
 					hits = cat.Lookup(row.Gene, e)
-					entries[&cl.res.Events[k]] = hits
+					entries[ev] = hits
 				}
 				if a := catalog.Annotate(hits, has[row.SampleID]); a.Known {
 					known++
@@ -380,21 +409,7 @@ func mutationRows(calls []call, cat *catalog.Catalog) ([]table.Mutation, int) {
 			out = append(out, m)
 		}
 	}
-	// Sort row indices, not the rows: a Mutation is some 300 bytes.
-	order := make([]int, len(out))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		a, b := &out[i], &out[j]
-		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Copy, b.Copy),
-			cmp.Compare(a.ReferenceID, b.ReferenceID), cmp.Compare(a.Position, b.Position))
-	})
-	sorted := make([]table.Mutation, len(out))
-	for k, i := range order {
-		sorted[k] = out[i]
-	}
-	return sorted, known
+	return out, known
 }
 
 // codons returns the reference and query codons of an event when the
