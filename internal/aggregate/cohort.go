@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wtscan/wtscan/internal/table"
+	"github.com/wtscan/wtscan/internal/variant"
 )
 
 // sampleIDPattern is the contract's sample id rule (ARCHITECTURE.md).
@@ -152,6 +153,15 @@ func (c *cohort) sample(id, where string) (int32, error) {
 	return c.samples.id(id), nil
 }
 
+// sampleGene checks and interns a row's sample id and gene.
+func (c *cohort) sampleGene(sample, gene, where string) (s, g int32, err error) {
+	if s, err = c.sample(sample, where); err != nil {
+		return 0, 0, err
+	}
+	g, err = c.gene(gene, where)
+	return s, g, err
+}
+
 func (c *cohort) gene(name, where string) (int32, error) {
 	if name == "" {
 		return 0, fmt.Errorf("%s: empty gene", where)
@@ -190,11 +200,8 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
 		where := b.where(i)
-		s, err := c.sample(r.SampleID, where)
+		s, _, err := c.sampleGene(r.SampleID, r.Gene, where)
 		if err != nil {
-			return err
-		}
-		if _, err := c.gene(r.Gene, where); err != nil {
 			return err
 		}
 		switch {
@@ -234,11 +241,7 @@ func (c *cohort) addSites(b *batch[table.Site]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
 		where := b.where(i)
-		s, err := c.sample(r.SampleID, where)
-		if err != nil {
-			return err
-		}
-		g, err := c.gene(r.Gene, where)
+		s, g, err := c.sampleGene(r.SampleID, r.Gene, where)
 		if err != nil {
 			return err
 		}
@@ -290,17 +293,28 @@ type alnRow struct {
 	PctIdentity float64 `parquet:"pct_identity"`
 	RefCoverage float64 `parquet:"ref_coverage"`
 	Quality     string  `parquet:"quality,dict"`
+	Frameshifts string  `parquet:"frameshifts" wtscan:"optional"`
+	PartialEnd  bool    `parquet:"partial_end" wtscan:"optional"`
+}
+
+// called says whether subscan names changes from this alignment: any that is
+// not FAILED, and a FAILED one whose gene is disrupted (variant.Disrupted).
+// The aligned sequences are not read here, so a premature stop inside the
+// alignment is not seen; a stop scores below every residue, so a local
+// alignment ends at it and the truncation rule sees it instead.
+func (r *alnRow) called() bool {
+	return r.Quality != "FAILED" || variant.Disrupted(variant.Shape{
+		Frameshifts: r.Frameshifts, PctIdentity: r.PctIdentity,
+		QueryEnd: int(r.QueryEnd), QueryLength: int(r.QueryLength), RefEnd: int(r.RefEnd), RefLength: int(r.RefLength),
+		PartialEnd: r.PartialEnd,
+	})
 }
 
 func (c *cohort) addAlignments(b *batch[alnRow]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
 		where := b.where(i)
-		s, err := c.sample(r.SampleID, where)
-		if err != nil {
-			return err
-		}
-		g, err := c.gene(r.Gene, where)
+		s, g, err := c.sampleGene(r.SampleID, r.Gene, where)
 		if err != nil {
 			return err
 		}
@@ -310,8 +324,8 @@ func (c *cohort) addAlignments(b *batch[alnRow]) error {
 			}
 			return fmt.Errorf("%s: reference interval %d..%d is not 1-based and ordered", where, r.RefStart, r.RefEnd)
 		}
-		if r.Quality == "FAILED" {
-			continue // subscan names no change from a failed alignment
+		if !r.called() {
+			continue // subscan names no change from it: not covered
 		}
 		c.refLen[g] = max(c.refLen[g], r.RefLength)
 		c.spans[g] = append(c.spans[g], span{s, r.RefStart, r.RefEnd})

@@ -460,19 +460,11 @@ func siteRows(calls []call, cat *catalog.Catalog) []table.Site {
 	return out
 }
 
-// disrupted reports whether a FAILED alignment is short because the gene is
-// broken — a frameshift, a premature stop, or a query that ends inside the
-// reference away from a contig edge — rather than because the query is not
-// the gene. Such rows are called anyway: OmpK35 cut to 40 % by a frameshift
-// (K. pneumoniae HS11286) is exactly what a lab needs to see.
+// disrupted applies variant.Disrupted to an alignment row.
 func disrupted(row *table.Alignment) bool {
-	if row.Frameshifts != "" || strings.Contains(row.AlignedQuery, "*") {
-		return true
-	}
-	// Identity over the aligned part must still say "this is the gene".
-	if row.PctIdentity < 80 {
-		return false
-	}
-	truncated := row.QueryEnd == row.QueryLength && row.RefEnd < row.RefLength && !row.PartialEnd
-	return truncated
+	return variant.Disrupted(variant.Shape{
+		Frameshifts: row.Frameshifts, HasStop: strings.Contains(row.AlignedQuery, "*"), PctIdentity: row.PctIdentity,
+		QueryEnd: int(row.QueryEnd), QueryLength: int(row.QueryLength), RefEnd: int(row.RefEnd), RefLength: int(row.RefLength),
+		PartialEnd: row.PartialEnd,
+	})
 }
