@@ -110,7 +110,8 @@ type Catalog struct {
 	Digest  string // SHA-256 over the bytes of every file read, in order
 	Entries []*Entry
 	Notes   []Note
-	byKey   map[string][]*Entry // gene \t position
+	byPos   map[genePos][]*Entry // every entry, by gene and position
+	byGene  map[string][]*Entry  // entries other than substitutions, by gene (in file order)
 }
 
 // Options tune loading.
@@ -244,11 +245,22 @@ func detect(file string, data []byte) (string, error) {
 	return "", fmt.Errorf("catalogue %s: cannot tell its format from its name or header; give --catalog-format", file)
 }
 
+type genePos struct {
+	gene string
+	pos  int
+}
+
 func (c *Catalog) index() {
-	c.byKey = map[string][]*Entry{}
+	c.byPos = map[genePos][]*Entry{}
+	c.byGene = map[string][]*Entry{}
 	for _, e := range c.Entries {
-		k := e.Gene + "\t" + strconv.Itoa(e.Position)
-		c.byKey[k] = append(c.byKey[k], e)
+		k := genePos{e.Gene, e.Position}
+		c.byPos[k] = append(c.byPos[k], e)
+		switch e.Type {
+		case variant.Substitution, variant.Nonsense, variant.StartLost:
+		default:
+			c.byGene[e.Gene] = append(c.byGene[e.Gene], e)
+		}
 	}
 }
 

@@ -1,18 +1,18 @@
 package catalog
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/wtscan/wtscan/internal/variant"
 )
 
-// Lookup returns the entries of gene that event e matches.
+// Lookup returns the entries of gene that event e matches. It only reads the
+// catalogue: callers may use it from several goroutines.
 func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 	var out []*Entry
 	switch e.Type {
 	case variant.Substitution, variant.Nonsense, variant.StartLost:
-		for _, x := range c.byKey[gene+"\t"+strconv.Itoa(e.Start)] {
+		for _, x := range c.byPos[genePos{gene, e.Start}] {
 			switch x.Type {
 			case variant.Substitution, variant.Nonsense:
 				if containsAlt(x.Alts, e.Alt) {
@@ -25,10 +25,7 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 			}
 		}
 	}
-	for _, x := range c.Entries {
-		if x.Gene != gene {
-			continue
-		}
+	for _, x := range c.byGene[gene] {
 		switch x.Type {
 		case variant.Deletion, variant.Insertion, variant.Delins:
 			for _, n := range x.normalized {

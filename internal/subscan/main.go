@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wtscan/wtscan/internal/catalog"
@@ -75,6 +77,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 type call struct {
 	row     *table.Alignment
 	ref     *refset.Reference
+	p       *pending        // the distinct input the row shares (nil when skipped)
 	res     *variant.Result // nil when the row was skipped; shared by rows with identical inputs
 	skipped string
 	cdsOK   bool // the row's query CDS translates to its aligned query: codons can be reported
@@ -95,72 +98,6 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	callStart := time.Now() // calling and naming, apart from reading and writing tables
-	calls := make([]call, len(rows))
-	skipped, badCDS, badCDSRow := 0, 0, ""
-	// A cohort repeats a few alleles many times: rows whose caller input is
-	// identical share one call (the result is read-only).
-	memo := map[string]*variant.Result{}
-	for i := range rows {
-		row := &rows[i]
-		where := fmt.Sprintf("alignments %s row %d (sample %s, gene %s, copy %d, reference %s)", c.Alignments, i+1, row.SampleID, row.Gene, row.Copy, row.ReferenceID)
-		ref := refs.ByID(row.ReferenceID)
-		if ref == nil {
-			return nil, fmt.Errorf("%s: reference %q is not in %s (were the alignments made against other references?)", where, row.ReferenceID, c.References)
-		}
-		if int(row.RefLength) != len(ref.Protein) {
-			return nil, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where, row.RefLength, ref.ID, c.References, len(ref.Protein))
-		}
-		calls[i] = call{row: row, ref: ref}
-		if row.Quality == "FAILED" && !c.CallFailed && !disrupted(row) {
-			calls[i].skipped = "quality FAILED"
-			skipped++
-			continue
-		}
-		if row.AlignedQuery == "" {
-			calls[i].skipped = "empty alignment"
-			skipped++
-			continue
-		}
-		prot, protOK := queryProtein(row)
-		calls[i].cdsOK = protOK && row.QueryCDS != ""
-		if row.QueryCDS != "" && !protOK {
-			badCDS++
-			if badCDSRow == "" {
-				badCDSRow = where
-			}
-		}
-		key := callKey(row, prot, protOK)
-		if res, ok := memo[key]; ok {
-			calls[i].res = res
-			continue
-		}
-		in, err := inputOf(row, ref, prot, protOK)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
-		}
-		res, err := variant.Call(in)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", where, err)
-		}
-		memo[key] = res
-		calls[i].res = res
-	}
-	if skipped > 0 {
-		env.Log.Warn().Int("rows", skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
-	}
-
-	if badCDS > 0 {
-		env.Log.Warn().Int("rows", badCDS).Str("first", badCDSRow).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
-	}
-
-	muts, nKnown := mutationRows(calls, cat)
-	var sites []table.Site
-	if cat != nil && c.Sites != "" {
-		sites = siteRows(calls, cat)
-	}
-	callSeconds := time.Since(callStart).Seconds()
-
 	inputs := append([]string{c.Alignments}, refs.Files...)
 	if cat != nil {
 		inputs = append(inputs, cat.Files...)
@@ -177,39 +114,315 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		extra["wtscan.catalog.digest"] = cat.Digest
 		extra["wtscan.catalog.entries"] = strconv.Itoa(len(cat.Entries))
 	}
-	if err := writeTable(c.Out, table.SchemaMutations, env.Args, inputs, extra, muts); err != nil {
+	mw, err := createTable[table.Mutation](c.Out, table.SchemaMutations, env.Args, inputs, extra)
+	if err != nil {
 		return nil, err
 	}
+	defer mw.Abort()
+	writeSites := func([]table.Site) error { return nil }
+	var sw *table.Writer[table.Site]
 	if c.Sites != "" {
-		if err := writeTable(c.Sites, table.SchemaSites, env.Args, inputs, extra, sites); err != nil {
+		if sw, err = createTable[table.Site](c.Sites, table.SchemaSites, env.Args, inputs, extra); err != nil {
+			return nil, err
+		}
+		defer sw.Abort()
+		writeSites = func(rows []table.Site) error { return sw.Write(rows...) }
+	}
+	sum, err := callTables(env, c, rows, refs, cat, func(rows []table.Mutation) error { return mw.Write(rows...) }, writeSites)
+	if err != nil {
+		return nil, err
+	}
+	if err := mw.Close(); err != nil {
+		return nil, err
+	}
+	if sw != nil {
+		if err := sw.Close(); err != nil {
 			os.Remove(c.Out) // no output left behind
 			return nil, err
 		}
 	}
-	counts := map[string]any{"alignments": len(rows), "distinct_calls": len(memo), "not_called": skipped, "mutations": len(muts), "known": nKnown, "out": c.Out,
-		"calling_seconds": callSeconds}
+	counts := map[string]any{"alignments": len(rows), "distinct_calls": sum.distinct, "not_called": sum.skipped, "mutations": sum.mutations,
+		"known": sum.known, "out": c.Out, "calling_seconds": sum.calling.Seconds()}
 	if c.Sites != "" {
-		counts["sites"] = len(sites)
+		counts["sites"] = sum.sites
 		counts["sites_out"] = c.Sites
 	}
 	return counts, nil
 }
 
-func writeTable[T any](path, schema string, args, inputs []string, extra map[string]string, rows []T) error {
+// summary counts what callTables did.
+type summary struct {
+	distinct, skipped, mutations, known, sites int
+	// calling is the time spent checking, calling, naming and annotating,
+	// and building the rows, but not writing them.
+	calling time.Duration
+}
+
+// callTables calls every alignment row and hands the mutations and sites
+// rows, in batches and in order, to writeMuts and writeSites. Rows are built
+// on one goroutine while the batches before are written: neither table is
+// held whole in memory.
+func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, cat *catalog.Catalog,
+	writeMuts func([]table.Mutation) error, writeSites func([]table.Site) error) (summary, error) {
+	var sum summary
+	start := time.Now()
+	calls, distinct, skipped, err := plan(env, c, rows, refs)
+	if err != nil {
+		return sum, err
+	}
+	if err := callAll(c, rows, calls, distinct, cat, env.Threads()); err != nil {
+		return sum, err
+	}
+	sum.calling = time.Since(start)
+	sum.distinct, sum.skipped = len(distinct), skipped
+	if skipped > 0 {
+		env.Log.Warn().Int("rows", skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
+	}
+	building, err := runPipe(writeMuts, func(p *pipe[table.Mutation]) { sum.mutations, sum.known = mutationRows(calls, cat, p) })
+	if err != nil {
+		return sum, err
+	}
+	sum.calling += building
+	if cat != nil && c.Sites != "" {
+		building, err := runPipe(writeSites, func(p *pipe[table.Site]) { sum.sites = siteRows(calls, cat, p) })
+		if err != nil {
+			return sum, err
+		}
+		sum.calling += building
+	}
+	return sum, nil
+}
+
+func createTable[T any](path, schema string, args, inputs []string, extra map[string]string) (*table.Writer[T], error) {
 	meta, err := table.NewMeta(schema, args, inputs...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	meta.Extra = extra
-	w, err := table.Create[T](path, meta)
-	if err != nil {
-		return err
+	return table.Create[T](path, meta)
+}
+
+// pipe carries rows from a producer goroutine to the writer in batches of
+// table.RowGroupSize; two buffers take turns.
+type pipe[T any] struct {
+	buf     []T
+	full    chan []T
+	free    chan []T
+	stop    chan struct{} // closed when the writer failed: batches are dropped
+	stopped bool
+	waited  time.Duration // producer time spent waiting for the writer
+}
+
+// add returns the slot of the next row, which the producer fills whole.
+func (p *pipe[T]) add() *T {
+	if len(p.buf) == cap(p.buf) {
+		p.flush()
 	}
-	defer w.Abort()
-	if err := w.Write(rows...); err != nil {
-		return err
+	p.buf = p.buf[:len(p.buf)+1]
+	return &p.buf[len(p.buf)-1]
+}
+
+func (p *pipe[T]) flush() {
+	if p.stopped {
+		p.buf = p.buf[:0]
+		return
 	}
-	return w.Close()
+	t := time.Now()
+	select {
+	case p.full <- p.buf:
+		p.buf = <-p.free
+	case <-p.stop:
+		p.stopped = true
+		p.buf = p.buf[:0]
+	}
+	p.waited += time.Since(t)
+}
+
+// runPipe runs produce on its own goroutine and hands the batches it adds to
+// write, in order. It returns the time produce spent building rows (not
+// waiting).
+func runPipe[T any](write func([]T) error, produce func(p *pipe[T])) (time.Duration, error) {
+	p := &pipe[T]{buf: make([]T, 0, table.RowGroupSize), full: make(chan []T), free: make(chan []T, 2), stop: make(chan struct{})}
+	p.free <- make([]T, 0, table.RowGroupSize)
+	var building time.Duration
+	go func() {
+		start := time.Now()
+		produce(p)
+		if len(p.buf) > 0 {
+			p.flush()
+		}
+		building = time.Since(start) - p.waited
+		close(p.full)
+	}()
+	var err error
+	for batch := range p.full {
+		if err == nil {
+			if err = write(batch); err != nil {
+				close(p.stop)
+			}
+		}
+		p.free <- batch[:0]
+	}
+	return building, err
+}
+
+// pending is one distinct caller input, its result and its rows.
+type pending struct {
+	in    variant.Input
+	first int // the first row with this input (names the row in errors)
+	res   *variant.Result
+	tmpl  *template // for the gene of the first row
+	err   error
+}
+
+// where names row i in errors.
+func where(c *CLI, rows []table.Alignment, i int) string {
+	row := &rows[i]
+	return fmt.Sprintf("alignments %s row %d (sample %s, gene %s, copy %d, reference %s)", c.Alignments, i+1, row.SampleID, row.Gene, row.Copy, row.ReferenceID)
+}
+
+// callAll calls every distinct input on threads workers and builds its
+// template. Errors are reported for the first row in input order, whatever
+// the thread count.
+func callAll(c *CLI, rows []table.Alignment, calls []call, distinct []*pending, cat *catalog.Catalog, threads int) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(threads, max(1, len(distinct)/16)) {
+		wg.Go(func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(distinct) {
+					return
+				}
+				p := distinct[k]
+				if p.res, p.err = variant.Call(p.in); p.err == nil {
+					first := &calls[p.first]
+					p.tmpl = newTemplate(p.res, first.row.Gene, first.ref, cat)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, p := range distinct {
+		if p.err != nil {
+			return fmt.Errorf("%s: %w", where(c, rows, p.first), p.err)
+		}
+	}
+	for i := range calls {
+		if p := calls[i].p; p != nil {
+			calls[i].res = p.res
+		}
+	}
+	return nil
+}
+
+// plan checks every row against the references and groups rows whose caller
+// input is identical (a cohort repeats a few alleles many times): each
+// distinct input is called once and its result shared (read-only).
+func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]call, []*pending, int, error) {
+	calls := make([]call, len(rows))
+	// Rows equal in every column the caller reads share one call.
+	type rowKey struct {
+		callKey
+		query, queryCDS string
+	}
+	type group struct {
+		first  int
+		prot   string
+		protOK bool
+		key    callKey
+		p      *pending
+	}
+	var groups []*group // in order of first appearance
+	rowGroup := make([]*group, len(rows))
+	seen := map[rowKey]*group{}
+	skipped := 0
+	for i := range rows {
+		row := &rows[i]
+		ref := refs.ByID(row.ReferenceID)
+		if ref == nil {
+			return nil, nil, 0, fmt.Errorf("%s: reference %q is not in %s (were the alignments made against other references?)", where(c, rows, i), row.ReferenceID, c.References)
+		}
+		if int(row.RefLength) != len(ref.Protein) {
+			return nil, nil, 0, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where(c, rows, i), row.RefLength, ref.ID, c.References, len(ref.Protein))
+		}
+		calls[i] = call{row: row, ref: ref}
+		switch {
+		case row.Quality == "FAILED" && !c.CallFailed && !disrupted(row):
+			calls[i].skipped = "quality FAILED"
+		case row.AlignedQuery == "":
+			calls[i].skipped = "empty alignment"
+		}
+		if calls[i].skipped != "" {
+			skipped++
+			continue
+		}
+		k := rowKey{callKey: keyOf(row, "", false), query: row.Query, queryCDS: row.QueryCDS}
+		g := seen[k]
+		if g == nil {
+			g = &group{first: i}
+			seen[k] = g
+			groups = append(groups, g)
+		}
+		rowGroup[i] = g
+	}
+	// each group's whole query protein and caller input
+	parallelChunks(len(groups), env.Threads(), func(lo, hi int) {
+		for _, g := range groups[lo:hi] {
+			row := &rows[g.first]
+			g.prot, g.protOK = queryProtein(row)
+			g.key = keyOf(row, g.prot, g.protOK)
+		}
+	})
+	// Groups whose queries differ only outside what the caller sees (a
+	// synonymous codon) share one call.
+	memo := map[callKey]*pending{}
+	var distinct []*pending
+	for _, g := range groups {
+		p, ok := memo[g.key]
+		if !ok {
+			row := &rows[g.first]
+			in, err := inputOf(row, calls[g.first].ref, g.prot, g.protOK)
+			if err != nil {
+				return nil, nil, 0, fmt.Errorf("%s: %w", where(c, rows, g.first), err)
+			}
+			p = &pending{in: in, first: g.first}
+			memo[g.key] = p
+			distinct = append(distinct, p)
+		}
+		g.p = p
+	}
+	badCDS, badCDSRow := 0, ""
+	for i, g := range rowGroup {
+		if g == nil {
+			continue
+		}
+		row := &rows[i]
+		calls[i].p = g.p
+		calls[i].cdsOK = g.protOK && row.QueryCDS != ""
+		if row.QueryCDS != "" && !g.protOK {
+			badCDS++
+			if badCDSRow == "" {
+				badCDSRow = where(c, rows, i)
+			}
+		}
+	}
+	if badCDS > 0 {
+		env.Log.Warn().Int("rows", badCDS).Str("first", badCDSRow).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
+	}
+	return calls, distinct, skipped, nil
+}
+
+// parallelChunks splits 0..n into one contiguous chunk per worker (at most
+// threads) and runs fn on each concurrently.
+func parallelChunks(n, threads int, fn func(lo, hi int)) {
+	workers := max(1, min(threads, n/256))
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Go(func() { fn(lo, hi) })
+	}
+	wg.Wait()
 }
 
 func loadCatalog(env *cli.Env, c *CLI, refs *refset.Set) (*catalog.Catalog, error) {
@@ -236,25 +449,29 @@ func loadCatalog(env *cli.Env, c *CLI, refs *refset.Set) (*catalog.Catalog, erro
 }
 
 // callKey is everything the caller's result depends on for a row.
-func callKey(row *table.Alignment, prot []byte, protOK bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s\x00%d\x00%d\x00%d\x00%d\x00%t\x00%t\x00%s\x00%t\x00", row.ReferenceID, row.QueryStart, row.QueryEnd, row.QueryLength,
-		row.RefStart, row.PartialStart, row.PartialEnd, row.Frameshifts, protOK)
-	b.WriteString(row.AlignedQuery)
-	b.WriteByte(0)
-	b.WriteString(row.AlignedRef)
-	if protOK {
-		b.WriteByte(0)
-		b.Write(prot[:row.QueryStart-1])
-		b.WriteByte(0)
-		b.Write(prot[row.QueryEnd:])
+type callKey struct {
+	referenceID                            string
+	queryStart, queryEnd, queryLen, refPos int32
+	partialStart, partialEnd, protOK       bool
+	frameshifts, alignedQuery, alignedRef  string
+	before, after                          string // the query outside the alignment, when known
+}
+
+func keyOf(row *table.Alignment, prot string, protOK bool) callKey {
+	k := callKey{
+		referenceID: row.ReferenceID, queryStart: row.QueryStart, queryEnd: row.QueryEnd, queryLen: row.QueryLength, refPos: row.RefStart,
+		partialStart: row.PartialStart, partialEnd: row.PartialEnd, protOK: protOK,
+		frameshifts: row.Frameshifts, alignedQuery: row.AlignedQuery, alignedRef: row.AlignedRef,
 	}
-	return b.String()
+	if protOK {
+		k.before, k.after = prot[:row.QueryStart-1], prot[row.QueryEnd:]
+	}
+	return k
 }
 
 // inputOf turns an alignment row, and its whole query protein when known,
 // into the caller's input.
-func inputOf(row *table.Alignment, ref *refset.Reference, prot []byte, protOK bool) (variant.Input, error) {
+func inputOf(row *table.Alignment, ref *refset.Reference, prot string, protOK bool) (variant.Input, error) {
 	in := variant.Input{
 		AlignedQuery: row.AlignedQuery, AlignedRef: row.AlignedRef,
 		QueryStart: int(row.QueryStart), QueryEnd: int(row.QueryEnd), QueryLength: int(row.QueryLength),
@@ -272,8 +489,8 @@ func inputOf(row *table.Alignment, ref *refset.Reference, prot []byte, protOK bo
 		in.Frameshifts = append(in.Frameshifts, p)
 	}
 	if protOK {
-		in.QueryBefore, in.QueryBeforeSet = string(prot[:row.QueryStart-1]), true
-		in.QueryAfter, in.QueryAfterSet = string(prot[row.QueryEnd:]), true
+		in.QueryBefore, in.QueryBeforeSet = prot[:row.QueryStart-1], true
+		in.QueryAfter, in.QueryAfterSet = prot[row.QueryEnd:], true
 	}
 	return in, nil
 }
@@ -281,27 +498,106 @@ func inputOf(row *table.Alignment, ref *refset.Reference, prot []byte, protOK bo
 // queryProtein returns the whole query protein: the row's query column, or
 // else its query CDS translated (the initiator read as M unless the gene runs
 // off the contig's start), when it agrees with the aligned query.
-func queryProtein(row *table.Alignment) ([]byte, bool) {
+func queryProtein(row *table.Alignment) (string, bool) {
 	if row.QueryStart < 1 || row.QueryEnd < row.QueryStart {
-		return nil, false
+		return "", false
 	}
-	var prot []byte
+	var prot string
 	switch {
 	case row.QueryCDS != "":
-		prot = gencode.Translate([]byte(strings.ToUpper(row.QueryCDS)), !row.PartialStart)
+		prot = string(gencode.Translate([]byte(strings.ToUpper(row.QueryCDS)), !row.PartialStart))
 	case row.Query != "":
-		prot = []byte(strings.ToUpper(row.Query))
+		prot = strings.ToUpper(row.Query) // no copy when already upper case
 	default:
-		return nil, false
+		return "", false
 	}
 	if int(row.QueryEnd) > len(prot) {
-		return nil, false
+		return "", false
 	}
-	aligned := strings.ToUpper(strings.ReplaceAll(row.AlignedQuery, "-", ""))
-	if string(prot[row.QueryStart-1:row.QueryEnd]) != aligned {
-		return nil, false
+	return prot, sameUngapped(prot[row.QueryStart-1:row.QueryEnd], row.AlignedQuery)
+}
+
+// sameUngapped reports whether aligned, without its gaps and in upper case,
+// is seq.
+func sameUngapped(seq, aligned string) bool {
+	j := 0
+	for i := 0; i < len(aligned); i++ {
+		c := aligned[i]
+		if c == '-' {
+			continue
+		}
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if j >= len(seq) || seq[j] != c {
+			return false
+		}
+		j++
 	}
-	return prot, true
+	return j == len(seq)
+}
+
+// template is one result's mutation rows for one gene, in position order:
+// named, given their reference codons and looked up in the catalogue once.
+// The rows of each sample sharing the result are copies of it.
+type template struct {
+	gene string
+	rows []templateRow
+}
+
+type templateRow struct {
+	m    table.Mutation // sample_id, copy and codon_alt left empty
+	ev   *variant.Event
+	hits []*catalog.Entry
+	// perSample: the annotation depends on the sample (an entry has a
+	// combination rule); otherwise it is in m already.
+	perSample bool
+}
+
+func newTemplate(res *variant.Result, gene string, ref *refset.Reference, cat *catalog.Catalog) *template {
+	t := &template{gene: gene, rows: make([]templateRow, len(res.Events))}
+	for k := range res.Events {
+		t.rows[k].ev = &res.Events[k]
+	}
+	slices.SortStableFunc(t.rows, func(a, b templateRow) int { return cmp.Compare(a.ev.Start, b.ev.Start) })
+	for j := range t.rows {
+		r := &t.rows[j]
+		e := r.ev
+		r.m = table.Mutation{
+			Gene: gene, ReferenceID: ref.ID,
+			Position: int32(e.Start), EndPosition: int32(e.End), Ref: e.Ref, Alt: e.Alt, Type: string(e.Type),
+			HGVS: e.HGVS, Short: e.Short, Symbol: variant.Symbol(gene, e.Short), RetainedPct: e.RetainedPct,
+			CodonRef: codonRef(ref, e),
+		}
+		if cat != nil {
+			r.m.CatalogName, r.m.CatalogVersion = cat.Name, cat.Version
+			r.hits = cat.Lookup(gene, *e)
+			for _, h := range r.hits {
+				if len(h.Requires) > 0 {
+					r.perSample = true
+				}
+			}
+			if !r.perSample {
+				annotate(&r.m, catalog.Annotate(r.hits, nil))
+			}
+		}
+	}
+	return t
+}
+
+// annotate writes what the catalogue says into a row.
+func annotate(m *table.Mutation, a catalog.Annotation) {
+	if !a.Known {
+		return
+	}
+	m.Known, m.CatalogID, m.DrugClasses, m.Phenotype, m.PMIDs = true, a.IDs, a.DrugClasses, a.Phenotype, a.PMIDs
+	if a.Name != "" {
+		m.CatalogName = a.Name
+	}
+	if a.Version != "" {
+		m.CatalogVersion = a.Version
+	}
+	m.RequiredMut, m.RequiredMet = a.Requires, a.RequiredMet
 }
 
 // presence answers, for one sample, whether it carries a token's change.
@@ -314,7 +610,6 @@ func presence(calls []call) map[string]catalog.Has {
 	}
 	out := map[string]catalog.Has{}
 	for s, cls := range bySample {
-		cls := cls
 		out[s] = func(t catalog.Token) bool {
 			for _, cl := range cls {
 				for _, e := range cl.res.Events {
@@ -332,17 +627,13 @@ func presence(calls []call) map[string]catalog.Has {
 	return out
 }
 
-func mutationRows(calls []call, cat *catalog.Catalog) ([]table.Mutation, int) {
-	has := presence(calls)
-	// Rows come out sorted by sample, gene, copy, reference and position:
-	// the calls are put in that order (stably, so equal keys keep their input
-	// order), and each result's events in position order.
+// sortedCalls returns the indices of the called rows ordered by sample, gene,
+// copy and reference (stably: equal keys keep their input order).
+func sortedCalls(calls []call) []int {
 	var order []int
-	n := 0
 	for i, cl := range calls {
 		if cl.res != nil {
 			order = append(order, i)
-			n += len(cl.res.Events)
 		}
 	}
 	slices.SortStableFunc(order, func(i, j int) int {
@@ -350,114 +641,119 @@ func mutationRows(calls []call, cat *catalog.Catalog) ([]table.Mutation, int) {
 		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Copy, b.Copy),
 			cmp.Compare(a.ReferenceID, b.ReferenceID))
 	})
-	out := make([]table.Mutation, 0, n)
-	known := 0
-	// Rows with identical input share a result, so its events are ordered,
-	// named and looked up in the catalogue once.
-	type named struct {
-		ev   *variant.Event
+	return order
+}
+
+// mutationRows adds every called change to p, ordered by sample, gene, copy,
+// reference and position, and returns the number of rows and of known ones.
+func mutationRows(calls []call, cat *catalog.Catalog, p *pipe[table.Mutation]) (n, known int) {
+	order := sortedCalls(calls)
+	var has map[string]catalog.Has // made when a combination rule needs it
+	type geneTemplate struct {
+		p    *pending
 		gene string
 	}
-	evOrder := map[*variant.Result][]int{}
-	symbols := map[named]string{}
-	entries := map[*variant.Event][]*catalog.Entry{}
+	others := map[geneTemplate]*template{} // rows labelled with another gene than the result's first row
 	for _, ci := range order {
-		cl := calls[ci]
+		cl := &calls[ci]
 		row := cl.row
-		idx, ok := evOrder[cl.res]
-		if !ok {
-			idx = make([]int, len(cl.res.Events))
-			for k := range idx {
-				idx[k] = k
+		t := cl.p.tmpl
+		if t.gene != row.Gene {
+			k := geneTemplate{cl.p, row.Gene}
+			if t = others[k]; t == nil {
+				t = newTemplate(cl.res, row.Gene, cl.ref, cat)
+				others[k] = t
 			}
-			slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(cl.res.Events[a].Start, cl.res.Events[b].Start) })
-			evOrder[cl.res] = idx
 		}
-		for _, k := range idx {
-			ev := &cl.res.Events[k]
-			e := *ev
-			sym, ok := symbols[named{ev, row.Gene}]
-			if !ok {
-				sym = variant.Symbol(row.Gene, e.Short)
-				symbols[named{ev, row.Gene}] = sym
+		n += len(t.rows)
+		for j := range t.rows {
+			r := &t.rows[j]
+			m := p.add()
+			*m = r.m
+			m.SampleID, m.Copy = row.SampleID, row.Copy
+			if cl.cdsOK {
+				m.CodonAlt = codonAlt(row.QueryCDS, r.ev)
 			}
-			m := table.Mutation{
-				SampleID: row.SampleID, Gene: row.Gene, Copy: row.Copy, ReferenceID: row.ReferenceID,
-				Position: int32(e.Start), EndPosition: int32(e.End), Ref: e.Ref, Alt: e.Alt, Type: string(e.Type),
-				HGVS: e.HGVS, Short: e.Short, Symbol: sym, RetainedPct: e.RetainedPct,
-			}
-			m.CodonRef, m.CodonAlt = codons(cl, e)
-			if cat != nil {
-				m.CatalogName, m.CatalogVersion = cat.Name, cat.Version
-				hits, ok := entries[ev]
-				if !ok {
-					hits = cat.Lookup(row.Gene, e)
-					entries[ev] = hits
+			if r.perSample {
+				if has == nil {
+					has = presence(calls)
 				}
-				if a := catalog.Annotate(hits, has[row.SampleID]); a.Known {
-					known++
-					m.Known, m.CatalogID, m.DrugClasses, m.Phenotype, m.PMIDs = true, a.IDs, a.DrugClasses, a.Phenotype, a.PMIDs
-					if a.Name != "" {
-						m.CatalogName = a.Name
-					}
-					if a.Version != "" {
-						m.CatalogVersion = a.Version
-					}
-					m.RequiredMut, m.RequiredMet = a.Requires, a.RequiredMet
-				}
+				annotate(m, catalog.Annotate(r.hits, has[row.SampleID]))
 			}
-			out = append(out, m)
+			if m.Known {
+				known++
+			}
 		}
 	}
-	return out, known
+	return n, known
 }
 
-// codons returns the reference and query codons of an event when the
-// reference has a CDS and the row carries the query's CDS.
-func codons(cl call, e variant.Event) (string, string) {
-	var cref, calt string
-	if cl.ref.CDS != nil {
-		switch e.Type {
-		case variant.Substitution, variant.Nonsense, variant.StartLost, variant.Deletion, variant.Delins, variant.Frameshift:
-			var b strings.Builder
-			for p := e.Start; p <= e.End; p++ {
-				b.WriteString(cl.ref.Codon(p))
-			}
-			cref = b.String()
+// codonRef returns the reference codons of an event when the reference has a
+// CDS.
+func codonRef(ref *refset.Reference, e *variant.Event) string {
+	if ref.CDS == nil {
+		return ""
+	}
+	switch e.Type {
+	case variant.Substitution, variant.Nonsense, variant.StartLost, variant.Deletion, variant.Delins, variant.Frameshift:
+		var b strings.Builder
+		for p := e.Start; p <= e.End; p++ {
+			b.WriteString(ref.Codon(p))
 		}
+		return b.String()
 	}
-	cds := ""
-	if cl.cdsOK {
-		cds = cl.row.QueryCDS
-	}
+	return ""
+}
+
+// codonAlt returns the query codons of an event from the row's query CDS.
+func codonAlt(cds string, e *variant.Event) string {
 	if cds != "" && e.QStart >= 1 && e.QEnd >= e.QStart && 3*e.QEnd <= len(cds) && e.Type != variant.StopLost {
-		calt = strings.ToUpper(cds[3*e.QStart-3 : 3*e.QEnd])
+		return strings.ToUpper(cds[3*e.QStart-3 : 3*e.QEnd]) // no copy when already upper case
 	}
-	return cref, calt
+	return ""
 }
 
-func siteRows(calls []call, cat *catalog.Catalog) []table.Site {
+// siteRows adds each called or skipped row's catalogue sites to p, ordered by
+// sample, gene, position and copy (equal keys in input order), and returns
+// their number.
+func siteRows(calls []call, cat *catalog.Catalog, p *pipe[table.Site]) int {
 	byGene := map[string][]catalog.Site{}
-	for _, s := range cat.Sites() {
+	for _, s := range cat.Sites() { // sorted by gene and position
 		byGene[s.Gene] = append(byGene[s.Gene], s)
 	}
-	var out []table.Site
-	for _, cl := range calls {
-		for _, s := range byGene[cl.row.Gene] {
-			st := table.Site{SampleID: cl.row.SampleID, Gene: cl.row.Gene, Position: int32(s.Position), Copy: cl.row.Copy, Status: variant.StatusNotCovered}
-			if s.Position >= 1 && s.Position <= len(cl.ref.Protein) {
-				st.Ref = string(cl.ref.Protein[s.Position-1])
-			}
-			if cl.res != nil {
-				st.Status, st.Observed = cl.res.Site(s.Position, cl.ref.Protein)
-			}
-			out = append(out, st)
-		}
+	order := make([]int, len(calls))
+	for i := range order {
+		order[i] = i
 	}
-	slices.SortStableFunc(out, func(a, b table.Site) int {
-		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Position, b.Position), cmp.Compare(a.Copy, b.Copy))
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := calls[i].row, calls[j].row
+		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Copy, b.Copy))
 	})
-	return out
+	n := 0
+	for g := 0; g < len(order); {
+		// a group: the rows of one sample and gene, by copy
+		first := calls[order[g]].row
+		end := g + 1
+		for end < len(order) && calls[order[end]].row.SampleID == first.SampleID && calls[order[end]].row.Gene == first.Gene {
+			end++
+		}
+		for _, s := range byGene[first.Gene] {
+			for _, ci := range order[g:end] {
+				cl := &calls[ci]
+				st := table.Site{SampleID: cl.row.SampleID, Gene: cl.row.Gene, Position: int32(s.Position), Copy: cl.row.Copy, Status: variant.StatusNotCovered}
+				if s.Position >= 1 && s.Position <= len(cl.ref.Protein) {
+					st.Ref = variant.Residue(cl.ref.Protein[s.Position-1])
+				}
+				if cl.res != nil {
+					st.Status, st.Observed = cl.res.Site(s.Position, cl.ref.Protein)
+				}
+				*p.add() = st
+				n++
+			}
+		}
+		g = end
+	}
+	return n
 }
 
 // disrupted applies variant.Disrupted to an alignment row.

@@ -170,7 +170,10 @@ func TestPeers(t *testing.T) {
 			// codons come from the CDS of both sides (GCC>CCC for staramr A67P)
 			if strings.HasSuffix(pc.input, "gyrA-A67P.fsa") {
 				_, protOK := queryProtein(&row)
-				cr, ca := codons(call{row: &row, ref: ref, res: got, cdsOK: protOK}, got.Events[0])
+				if !protOK {
+					t.Fatal("the query CDS does not translate to the aligned query")
+				}
+				cr, ca := codonRef(ref, &got.Events[0]), codonAlt(row.QueryCDS, &got.Events[0])
 				if cr != "GCC" || ca != "CCC" {
 					t.Errorf("codons %s>%s, want GCC>CCC (expected.tsv notes)", cr, ca)
 				}

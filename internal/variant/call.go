@@ -128,7 +128,8 @@ type Result struct {
 	Truncated        bool // the reference end is absent without a contig edge
 	PartialStart     bool
 	PartialEnd       bool
-	observed         []string // per reference position RefStart..RefEnd
+	observed         []byte // per reference position RefStart..RefEnd: the query residue, '-', or multiObserved
+	observedMulti    map[int]string
 	frameshift       map[int]bool
 	frameshiftAt     int // first frameshift: the reference reading frame is lost after it (0: none)
 }
@@ -158,11 +159,21 @@ func Call(in Input) (*Result, error) {
 		return nil, fmt.Errorf("ref_start %d is past the reference end (%d residues)", in.RefStart, len(ref))
 	}
 	n := len(aq)
-	kinds := make([]colKind, n)
-	refPos := make([]int, n) // reference position of the column (or of the last reference residue before it)
-	qryPos := make([]int, n)
+	kinds := make([]colKind, n) // colMatch is zero
+	// refPos: reference position of the column (or of the last reference
+	// residue before it); qryPos likewise in the query.
+	pos := make([]int32, 2*n)
+	refPos, qryPos := pos[:n], pos[n:]
 	rp, qp := in.RefStart-1, in.QueryStart-1
+	changed := 0 // columns other than matches: at most as many events
 	for i := 0; i < n; i++ {
+		if c := aq[i]; c == ar[i] && c >= 'A' && c <= 'Z' && rp < len(ref) && ref[rp] == c { // the common case: an upper-case match
+			rp++
+			qp++
+			refPos[i], qryPos[i] = int32(rp), int32(qp)
+			continue
+		}
+		changed++
 		q, r := upper(aq[i]), upper(ar[i])
 		if !residue(q) && q != '-' {
 			return nil, fmt.Errorf("aligned query column %d: %q is not an amino-acid code or gap", i+1, aq[i])
@@ -202,9 +213,10 @@ func Call(in Input) (*Result, error) {
 				return nil, fmt.Errorf("aligned reference residue %c at reference position %d does not match the reference (%c)", r, rp, ref[rp-1])
 			}
 		}
-		refPos[i], qryPos[i] = rp, qp
+		refPos[i], qryPos[i] = int32(rp), int32(qp)
 	}
-	res := &Result{RefStart: in.RefStart, RefEnd: rp, RefLength: len(ref), PartialStart: in.PartialStart, PartialEnd: in.PartialEnd}
+	res := &Result{RefStart: in.RefStart, RefEnd: rp, RefLength: len(ref), PartialStart: in.PartialStart, PartialEnd: in.PartialEnd,
+		Events: make([]Event, 0, changed+len(in.Frameshifts)+2)}
 	if in.QueryEnd == 0 {
 		in.QueryEnd = qp
 	}
@@ -237,7 +249,7 @@ func Call(in Input) (*Result, error) {
 		limit := res.RefEnd
 		for k := j; k < n; k++ {
 			if kinds[k] != colMatch {
-				limit = refPos[k]
+				limit = int(refPos[k])
 				if kinds[k] != colIns {
 					limit--
 				}
@@ -247,12 +259,12 @@ func Call(in Input) (*Result, error) {
 		if !gap {
 			for k := i; k < j; k++ {
 				q := upper(aq[k])
-				pos := refPos[k]
+				pos, qpos := int(refPos[k]), int(qryPos[k])
 				if IsAmbiguous(q) {
-					res.Ambiguous = append(res.Ambiguous, Ambiguous{Pos: pos, Residue: q, QPos: qryPos[k]})
+					res.Ambiguous = append(res.Ambiguous, Ambiguous{Pos: pos, Residue: q, QPos: qpos})
 					continue
 				}
-				res.Events = append(res.Events, pointEvent(pos, refAt(pos), q, qryPos[k], len(ref)))
+				res.Events = append(res.Events, pointEvent(pos, refAt(pos), q, qpos, len(ref)))
 			}
 		} else {
 			// the block: reference residues replaced by query residues
@@ -267,13 +279,13 @@ func Call(in Input) (*Result, error) {
 			}
 			rs := 1 // first reference position of the block
 			if i > 0 {
-				rs = refPos[i-1] + 1
+				rs = int(refPos[i-1]) + 1
 			} else {
 				rs = in.RefStart
 			}
 			qs := in.QueryStart
 			if i > 0 {
-				qs = qryPos[i-1] + 1
+				qs = int(qryPos[i-1]) + 1
 			}
 			switch ev, kind := blockEvent(rseg, qseg, rs, qs, limit, ref); kind {
 			case blockCall:
@@ -296,7 +308,7 @@ func Call(in Input) (*Result, error) {
 			continue
 		}
 		res.frameshift[fs] = true
-		res.Events = append(res.Events, Event{Type: Frameshift, Start: fs, End: fs, Ref: string(refAt(fs))})
+		res.Events = append(res.Events, Event{Type: Frameshift, Start: fs, End: fs, Ref: oneByte(refAt(fs))})
 	}
 
 	if len(res.frameshift) > 0 {
@@ -363,7 +375,7 @@ func pct(kept, total int) float64 {
 
 // pointEvent is a single mismatch column.
 func pointEvent(pos int, r, q byte, qpos, refLen int) Event {
-	e := Event{Type: Substitution, Start: pos, End: pos, Ref: string(r), Alt: string(q), QStart: qpos, QEnd: qpos}
+	e := Event{Type: Substitution, Start: pos, End: pos, Ref: oneByte(r), Alt: oneByte(q), QStart: qpos, QEnd: qpos}
 	switch {
 	case q == '*':
 		e.Type = Nonsense
@@ -440,18 +452,27 @@ func upperSeq(s []byte) []byte {
 	return out
 }
 
+// buildObserved records the query residue at each covered reference position:
+// one byte each ('-' when deleted), with the few multi-residue observations
+// (a delins's alternative) kept aside.
 func (r *Result) buildObserved(ref []byte) {
 	if r.RefEnd < r.RefStart {
 		return
 	}
-	obs := make([]string, r.RefEnd-r.RefStart+1)
-	for p := r.RefStart; p <= r.RefEnd; p++ {
-		obs[p-r.RefStart] = string(upper(ref[p-1]))
-	}
+	obs := upperSeq(ref[r.RefStart-1 : r.RefEnd])
 	set := func(p int, s string) {
-		if p >= r.RefStart && p <= r.RefEnd {
-			obs[p-r.RefStart] = s
+		if p < r.RefStart || p > r.RefEnd {
+			return
 		}
+		if len(s) == 1 {
+			obs[p-r.RefStart] = s[0]
+			return
+		}
+		obs[p-r.RefStart] = multiObserved
+		if r.observedMulti == nil {
+			r.observedMulti = map[int]string{}
+		}
+		r.observedMulti[p] = s
 	}
 	for _, e := range r.Events {
 		switch e.Type {
@@ -469,10 +490,27 @@ func (r *Result) buildObserved(ref []byte) {
 		}
 	}
 	for _, a := range r.Ambiguous {
-		set(a.Pos, string(a.Residue))
+		set(a.Pos, oneByte(a.Residue))
 	}
 	r.observed = obs
 }
+
+// multiObserved marks a position whose observation is in observedMulti.
+const multiObserved = 0
+
+// oneByteStrings holds every one-byte string, so that naming a residue does
+// not allocate.
+var oneByteStrings = func() (t [256]string) {
+	for i := range t {
+		t[i] = string([]byte{byte(i)})
+	}
+	return t
+}()
+
+func oneByte(c byte) string { return oneByteStrings[c] }
+
+// Residue returns residue c as a string, without allocating.
+func Residue(c byte) string { return oneByteStrings[c] }
 
 // Site statuses, as written in the sites table.
 const (
@@ -497,14 +535,16 @@ func (r *Result) Site(pos int, ref []byte) (status, observed string) {
 	if r.frameshift[pos] {
 		return StatusMut, "fs"
 	}
-	o := r.observed[pos-r.RefStart]
-	if len(o) == 1 && IsAmbiguous(o[0]) {
-		return StatusAmbiguous, o
+	c := r.observed[pos-r.RefStart]
+	switch {
+	case c == multiObserved:
+		return StatusMut, r.observedMulti[pos]
+	case IsAmbiguous(c):
+		return StatusAmbiguous, oneByte(c)
+	case c != upper(ref[pos-1]):
+		return StatusMut, oneByte(c)
 	}
-	if o != string(upper(ref[pos-1])) {
-		return StatusMut, o
-	}
-	return StatusWT, o
+	return StatusWT, oneByte(c)
 }
 
 // outOfFrame keeps, after the first frameshift, only the frameshift events:
