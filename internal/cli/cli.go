@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -190,4 +191,19 @@ func (e *Env) Threads() int { return e.shared.NumThreads() }
 func (e *Env) Progress(label string, total int64) *Progress {
 	show := e.shared.Progress == "always" || (e.shared.Progress == "auto" && IsTerminal(e.Stderr))
 	return newProgress(e.Stderr, label, total, show)
+}
+
+// GCHeadroom lets the heap grow by headroom bytes over live (the data a step
+// holds, such as a table read whole) before the garbage collector runs,
+// instead of Go's default of doubling live: a step holding 60 MB then
+// collects a few times rather than dozens, and one holding gigabytes is not
+// allowed to double. A GOGC setting in the environment wins. The returned
+// function restores the previous setting.
+func GCHeadroom(live, headroom int64) (restore func()) {
+	if os.Getenv("GOGC") != "" || live <= 0 {
+		return func() {}
+	}
+	pct := max(100, int(headroom*100/live))
+	old := debug.SetGCPercent(pct)
+	return func() { debug.SetGCPercent(old) }
 }

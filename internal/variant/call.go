@@ -128,13 +128,21 @@ type Result struct {
 	Truncated        bool // the reference end is absent without a contig edge
 	PartialStart     bool
 	PartialEnd       bool
-	observed         []byte // per reference position RefStart..RefEnd: the query residue, '-', or multiObserved
-	observedMulti    map[int]string
+	observed         []observation // the positions the changes touch, in order
 	frameshift       map[int]bool
 	frameshiftAt     int // first frameshift: the reference reading frame is lost after it (0: none)
 }
 
 type colKind uint8
+
+// nmCol is an alignment column other than a match: its index, kind, and the
+// reference and query positions after it (for an insertion, the reference
+// residue before it; for a deletion, the query residue before it).
+type nmCol struct {
+	col    int32
+	kind   colKind
+	rp, qp int32
+}
 
 const (
 	colMatch colKind = iota
@@ -159,21 +167,28 @@ func Call(in Input) (*Result, error) {
 		return nil, fmt.Errorf("ref_start %d is past the reference end (%d residues)", in.RefStart, len(ref))
 	}
 	n := len(aq)
-	kinds := make([]colKind, n) // colMatch is zero
-	// refPos: reference position of the column (or of the last reference
-	// residue before it); qryPos likewise in the query.
-	pos := make([]int32, 2*n)
-	refPos, qryPos := pos[:n], pos[n:]
+	// The columns other than matches, with their positions: matches between
+	// them advance both sequences by one, so every column's position
+	// follows from the list.
+	var nm []nmCol
 	rp, qp := in.RefStart-1, in.QueryStart-1
-	changed := 0 // columns other than matches: at most as many events
 	for i := 0; i < n; i++ {
-		if c := aq[i]; c == ar[i] && c >= 'A' && c <= 'Z' && rp < len(ref) && ref[rp] == c { // the common case: an upper-case match
+		// The common case, eight columns at a time: upper-case matches.
+		for i+8 <= n && rp+8 <= len(ref) {
+			x := le64(aq, i)
+			if x != le64(ar, i) || x != le64b(ref, rp) || !allUpper(x) {
+				break
+			}
+			i, rp, qp = i+8, rp+8, qp+8
+		}
+		if i == n {
+			break
+		}
+		if c := aq[i]; c == ar[i] && c >= 'A' && c <= 'Z' && rp < len(ref) && ref[rp] == c { // one upper-case match
 			rp++
 			qp++
-			refPos[i], qryPos[i] = int32(rp), int32(qp)
 			continue
 		}
-		changed++
 		q, r := upper(aq[i]), upper(ar[i])
 		if !residue(q) && q != '-' {
 			return nil, fmt.Errorf("aligned query column %d: %q is not an amino-acid code or gap", i+1, aq[i])
@@ -181,31 +196,25 @@ func Call(in Input) (*Result, error) {
 		if (!residue(r) || r == '*') && r != '-' {
 			return nil, fmt.Errorf("aligned reference column %d: %q is not an amino-acid code or gap", i+1, ar[i])
 		}
+		var kind colKind
 		switch {
 		case q == '-' && r == '-':
 			return nil, fmt.Errorf("alignment column %d is a gap in both sequences", i+1)
 		case r == '-':
 			qp++
-			kinds[i] = colIns
+			kind = colIns
 		case q == '-':
 			rp++
-			kinds[i] = colDel
+			kind = colDel
 		default:
 			rp++
 			qp++
-			if rp > len(ref) {
-				return nil, fmt.Errorf("alignment runs past the reference end (%d residues)", len(ref))
-			}
-			if upper(ref[rp-1]) != r {
-				return nil, fmt.Errorf("aligned reference residue %c at reference position %d does not match the reference (%c)", r, rp, ref[rp-1])
-			}
+			kind = colMismatch
 			if q == r {
-				kinds[i] = colMatch
-			} else {
-				kinds[i] = colMismatch
+				kind = colMatch
 			}
 		}
-		if kinds[i] == colDel {
+		if kind != colIns {
 			if rp > len(ref) {
 				return nil, fmt.Errorf("alignment runs past the reference end (%d residues)", len(ref))
 			}
@@ -213,10 +222,12 @@ func Call(in Input) (*Result, error) {
 				return nil, fmt.Errorf("aligned reference residue %c at reference position %d does not match the reference (%c)", r, rp, ref[rp-1])
 			}
 		}
-		refPos[i], qryPos[i] = int32(rp), int32(qp)
+		if kind != colMatch {
+			nm = append(nm, nmCol{col: int32(i), kind: kind, rp: int32(rp), qp: int32(qp)})
+		}
 	}
 	res := &Result{RefStart: in.RefStart, RefEnd: rp, RefLength: len(ref), PartialStart: in.PartialStart, PartialEnd: in.PartialEnd,
-		Events: make([]Event, 0, changed+len(in.Frameshifts)+2)}
+		Events: make([]Event, 0, len(nm)+len(in.Frameshifts)+2)}
 	if in.QueryEnd == 0 {
 		in.QueryEnd = qp
 	}
@@ -230,36 +241,32 @@ func Call(in Input) (*Result, error) {
 		return '?'
 	}
 
-	// runs of non-match columns
-	i := 0
-	for i < n {
-		if kinds[i] == colMatch {
-			i++
-			continue
+	// runs of consecutive non-match columns
+	var rseg, qseg []byte
+	for a := 0; a < len(nm); {
+		i := int(nm[a].col)
+		b := a + 1
+		for b < len(nm) && nm[b].col == nm[b-1].col+1 {
+			b++
 		}
-		j := i
 		gap := false
-		for j < n && kinds[j] != colMatch {
-			if kinds[j] == colDel || kinds[j] == colIns {
+		for _, x := range nm[a:b] {
+			if x.kind == colDel || x.kind == colIns {
 				gap = true
 			}
-			j++
 		}
-		// limit: the last reference position before the next non-match run
+		// limit: the last reference position before the next run
 		limit := res.RefEnd
-		for k := j; k < n; k++ {
-			if kinds[k] != colMatch {
-				limit = int(refPos[k])
-				if kinds[k] != colIns {
-					limit--
-				}
-				break
+		if b < len(nm) {
+			limit = int(nm[b].rp)
+			if nm[b].kind != colIns {
+				limit--
 			}
 		}
 		if !gap {
-			for k := i; k < j; k++ {
-				q := upper(aq[k])
-				pos, qpos := int(refPos[k]), int(qryPos[k])
+			for _, x := range nm[a:b] {
+				q := upper(aq[x.col])
+				pos, qpos := int(x.rp), int(x.qp)
 				if IsAmbiguous(q) {
 					res.Ambiguous = append(res.Ambiguous, Ambiguous{Pos: pos, Residue: q, QPos: qpos})
 					continue
@@ -268,33 +275,30 @@ func Call(in Input) (*Result, error) {
 			}
 		} else {
 			// the block: reference residues replaced by query residues
-			var rseg, qseg []byte
-			for k := i; k < j; k++ {
-				if kinds[k] != colIns {
-					rseg = append(rseg, upper(ar[k]))
+			rseg, qseg = rseg[:0], qseg[:0]
+			for _, x := range nm[a:b] {
+				if x.kind != colIns {
+					rseg = append(rseg, upper(ar[x.col]))
 				}
-				if kinds[k] != colDel {
-					qseg = append(qseg, upper(aq[k]))
+				if x.kind != colDel {
+					qseg = append(qseg, upper(aq[x.col]))
 				}
 			}
-			rs := 1 // first reference position of the block
-			if i > 0 {
-				rs = int(refPos[i-1]) + 1
-			} else {
-				rs = in.RefStart
+			// the positions of the column before the block (a match, or the alignment's start)
+			rpBefore, qpBefore := in.RefStart-1+i, in.QueryStart-1+i
+			if a > 0 {
+				prev := nm[a-1]
+				d := i - 1 - int(prev.col)
+				rpBefore, qpBefore = int(prev.rp)+d, int(prev.qp)+d
 			}
-			qs := in.QueryStart
-			if i > 0 {
-				qs = int(qryPos[i-1]) + 1
-			}
-			switch ev, kind := blockEvent(rseg, qseg, rs, qs, limit, ref); kind {
+			switch ev, kind := blockEvent(rseg, qseg, rpBefore+1, qpBefore+1, limit, ref); kind {
 			case blockCall:
 				res.Events = append(res.Events, ev)
 			case blockAmbiguous:
 				res.Ambiguous = append(res.Ambiguous, Ambiguous{Pos: ev.Start, Residue: ev.Alt[0], QPos: ev.QStart})
 			}
 		}
-		i = j
+		a = b
 	}
 
 	for _, fs := range in.Frameshifts {
@@ -347,8 +351,33 @@ func Call(in Input) (*Result, error) {
 	for k := range res.Events {
 		res.Events[k].name(refAt)
 	}
-	res.buildObserved(ref)
+	res.buildObserved()
 	return res, nil
+}
+
+// le64 and le64b load eight bytes (the compiler makes one load of them).
+func le64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+func le64b(b []byte, i int) uint64 {
+	b = b[i : i+8]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// allUpper reports whether each of the eight bytes of x is in 'A'..'Z'.
+func allUpper(x uint64) bool {
+	const ones, high = 0x0101010101010101, 0x8080808080808080
+	if x&high != 0 {
+		return false
+	}
+	// bytes below 0x80: adding 0x80-c sets a byte's high bit exactly when it is >= c, without carries
+	geA := x + (0x80-'A')*ones
+	gtZ := x + (0x80-'Z'-1)*ones
+	return geA&^gtZ&high == high
 }
 
 func residue(c byte) bool { return (c >= 'A' && c <= 'Z') || c == '*' || c == '?' }
@@ -452,27 +481,15 @@ func upperSeq(s []byte) []byte {
 	return out
 }
 
-// buildObserved records the query residue at each covered reference position:
-// one byte each ('-' when deleted), with the few multi-residue observations
-// (a delins's alternative) kept aside.
-func (r *Result) buildObserved(ref []byte) {
-	if r.RefEnd < r.RefStart {
-		return
-	}
-	obs := upperSeq(ref[r.RefStart-1 : r.RefEnd])
+// buildObserved records what the query has at each reference position its
+// changes touch ('-' when deleted); every other covered position has the
+// reference residue.
+func (r *Result) buildObserved() {
+	var obs []observation
 	set := func(p int, s string) {
-		if p < r.RefStart || p > r.RefEnd {
-			return
+		if p >= r.RefStart && p <= r.RefEnd {
+			obs = append(obs, observation{p, s})
 		}
-		if len(s) == 1 {
-			obs[p-r.RefStart] = s[0]
-			return
-		}
-		obs[p-r.RefStart] = multiObserved
-		if r.observedMulti == nil {
-			r.observedMulti = map[int]string{}
-		}
-		r.observedMulti[p] = s
 	}
 	for _, e := range r.Events {
 		switch e.Type {
@@ -492,11 +509,16 @@ func (r *Result) buildObserved(ref []byte) {
 	for _, a := range r.Ambiguous {
 		set(a.Pos, oneByte(a.Residue))
 	}
+	// by position; of several at one position the last set wins
+	sort.SliceStable(obs, func(i, j int) bool { return obs[i].pos < obs[j].pos })
 	r.observed = obs
 }
 
-// multiObserved marks a position whose observation is in observedMulti.
-const multiObserved = 0
+// observation is what the query has at a reference position.
+type observation struct {
+	pos int
+	s   string
+}
 
 // oneByteStrings holds every one-byte string, so that naming a residue does
 // not allocate.
@@ -535,16 +557,18 @@ func (r *Result) Site(pos int, ref []byte) (status, observed string) {
 	if r.frameshift[pos] {
 		return StatusMut, "fs"
 	}
-	c := r.observed[pos-r.RefStart]
-	switch {
-	case c == multiObserved:
-		return StatusMut, r.observedMulti[pos]
-	case IsAmbiguous(c):
-		return StatusAmbiguous, oneByte(c)
-	case c != upper(ref[pos-1]):
-		return StatusMut, oneByte(c)
+	wt := oneByte(upper(ref[pos-1]))
+	k := sort.Search(len(r.observed), func(i int) bool { return r.observed[i].pos > pos }) - 1
+	if k < 0 || r.observed[k].pos != pos {
+		return StatusWT, wt
 	}
-	return StatusWT, oneByte(c)
+	switch o := r.observed[k].s; {
+	case len(o) == 1 && IsAmbiguous(o[0]):
+		return StatusAmbiguous, o
+	case o != wt:
+		return StatusMut, o
+	}
+	return StatusWT, wt
 }
 
 // outOfFrame keeps, after the first frameshift, only the frameshift events:

@@ -50,60 +50,71 @@ func IsAmbiguous(c byte) bool {
 // name fills e.HGVS and e.Short from the event's type, positions and residues.
 // refAt returns the reference residue of a 1-based position.
 func (e *Event) name(refAt func(int) byte) {
-	p := strconv.Itoa
-	one := func(pos int) string { return string(refAt(pos)) + p(pos) }
-	three := func(pos int) string { return Three(refAt(pos)) + p(pos) }
-	rangeOne := func(s, t int) string {
-		if s == t {
-			return one(s)
-		}
-		return one(s) + "_" + one(t)
+	var hb, sb [64]byte
+	h, sh := append(hb[:0], "p."...), sb[:0]
+	one := func(b []byte, pos int) []byte { return strconv.AppendInt(append(b, refAt(pos)), int64(pos), 10) }
+	three := func(b []byte, pos int) []byte {
+		return strconv.AppendInt(append(b, Three(refAt(pos))...), int64(pos), 10)
 	}
-	rangeThree := func(s, t int) string {
-		if s == t {
-			return three(s)
+	rangeOne := func(b []byte, s, t int) []byte {
+		b = one(b, s)
+		if s != t {
+			b = one(append(b, '_'), t)
 		}
-		return three(s) + "_" + three(t)
+		return b
 	}
-	shortAlt := e.Alt
+	rangeThree := func(b []byte, s, t int) []byte {
+		b = three(b, s)
+		if s != t {
+			b = three(append(b, '_'), t)
+		}
+		return b
+	}
+	threeSeq := func(b []byte, s string) []byte {
+		for i := 0; i < len(s); i++ {
+			b = append(b, Three(s[i])...)
+		}
+		return b
+	}
 	switch e.Type {
 	case Substitution:
-		e.HGVS = "p." + three(e.Start) + Three(e.Alt[0])
-		e.Short = one(e.Start) + e.Alt
+		h = append(three(h, e.Start), Three(e.Alt[0])...)
+		sh = append(one(sh, e.Start), e.Alt...)
 	case Nonsense:
-		e.HGVS = "p." + three(e.Start) + "Ter"
-		e.Short = one(e.Start) + "*"
+		h = append(three(h, e.Start), "Ter"...)
+		sh = append(one(sh, e.Start), '*')
 	case StartLost:
-		e.HGVS = "p." + three(e.Start) + "?"
-		e.Short = one(e.Start) + "?"
-	case Deletion:
-		e.HGVS = "p." + rangeThree(e.Start, e.End) + "del"
-		e.Short = rangeOne(e.Start, e.End) + "del"
+		h = append(three(h, e.Start), '?')
+		sh = append(one(sh, e.Start), '?')
+	case Deletion, Truncation:
+		// A truncation's residues from Start to the reference end are absent:
+		// named as a deletion of that range; the type and RetainedPct say it
+		// is a truncation.
+		h = append(rangeThree(h, e.Start, e.End), "del"...)
+		sh = append(rangeOne(sh, e.Start, e.End), "del"...)
 	case Insertion:
 		if e.Dup {
-			e.HGVS = "p." + rangeThree(e.Start, e.End) + "dup"
-			e.Short = rangeOne(e.Start, e.End) + "dup"
+			h = append(rangeThree(h, e.Start, e.End), "dup"...)
+			sh = append(rangeOne(sh, e.Start, e.End), "dup"...)
 		} else {
-			e.HGVS = "p." + three(e.Start) + "_" + three(e.End) + "ins" + ThreeSeq(e.Alt)
-			e.Short = one(e.Start) + "_" + one(e.End) + "ins" + shortAlt
+			h = threeSeq(append(three(append(three(h, e.Start), '_'), e.End), "ins"...), e.Alt)
+			sh = append(append(one(append(one(sh, e.Start), '_'), e.End), "ins"...), e.Alt...)
 		}
 	case Delins:
-		e.HGVS = "p." + rangeThree(e.Start, e.End) + "delins" + ThreeSeq(e.Alt)
-		e.Short = rangeOne(e.Start, e.End) + "delins" + shortAlt
+		h = threeSeq(append(rangeThree(h, e.Start, e.End), "delins"...), e.Alt)
+		sh = append(append(rangeOne(sh, e.Start, e.End), "delins"...), e.Alt...)
 	case Frameshift:
-		e.HGVS = "p." + three(e.Start) + "fs"
-		e.Short = one(e.Start) + "fs"
-	case Truncation:
-		// The residues from Start to the reference end are absent: named as a
-		// deletion of that range; the type and RetainedPct say it is a truncation.
-		e.HGVS = "p." + rangeThree(e.Start, e.End) + "del"
-		e.Short = rangeOne(e.Start, e.End) + "del"
+		h = append(three(h, e.Start), "fs"...)
+		sh = append(one(sh, e.Start), "fs"...)
 	case StopLost:
 		// The reference stop (one past its last residue) is read through; the
 		// extension's length is not known from the alignment.
-		e.HGVS = "p.Ter" + p(e.Start) + "ext*?"
-		e.Short = "*" + p(e.Start) + "ext"
+		h = append(strconv.AppendInt(append(h, "Ter"...), int64(e.Start), 10), "ext*?"...)
+		sh = append(strconv.AppendInt(append(sh, '*'), int64(e.Start), 10), "ext"...)
+	default:
+		return
 	}
+	e.HGVS, e.Short = string(h), string(sh)
 }
 
 // Symbol is gene_short, as in gyrA_S83L.
