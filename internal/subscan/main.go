@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
@@ -98,6 +99,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer cli.GCHeadroom(alignmentBytes(rows), 256<<20)()
 	inputs := append([]string{c.Alignments}, refs.Files...)
 	if cat != nil {
 		inputs = append(inputs, cat.Files...)
@@ -142,7 +144,8 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		}
 	}
 	counts := map[string]any{"alignments": len(rows), "distinct_calls": sum.distinct, "not_called": sum.skipped, "mutations": sum.mutations,
-		"known": sum.known, "out": c.Out, "calling_seconds": sum.calling.Seconds()}
+		"known": sum.known, "out": c.Out, "calling_seconds": sum.calling.Seconds(),
+		"rows_seconds": (sum.phases.mutationRows + sum.phases.siteRows).Seconds()}
 	if c.Sites != "" {
 		counts["sites"] = sum.sites
 		counts["sites_out"] = c.Sites
@@ -150,12 +153,25 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	return counts, nil
 }
 
+// alignmentBytes estimates the memory rows hold: their sequences.
+func alignmentBytes(rows []table.Alignment) int64 {
+	var n int64
+	for i := range rows {
+		r := &rows[i]
+		n += int64(len(r.AlignedQuery) + len(r.AlignedRef) + len(r.Query) + len(r.QueryCDS) + len(r.Cigar) + 256)
+	}
+	return n
+}
+
 // summary counts what callTables did.
 type summary struct {
 	distinct, skipped, mutations, known, sites int
-	// calling is the time spent checking, calling, naming and annotating,
-	// and building the rows, but not writing them.
+	// calling is the wall time calling adds to reading and writing tables:
+	// checking and grouping rows, calling, naming and looking up each
+	// distinct input, and the part of building rows that the writers
+	// waited for (rows are built while the batch before is written).
 	calling time.Duration
+	phases  struct{ plan, call, mutationRows, siteRows time.Duration }
 }
 
 // callTables calls every alignment row and hands the mutations and sites
@@ -170,26 +186,32 @@ func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, 
 	if err != nil {
 		return sum, err
 	}
+	sum.phases.plan = time.Since(start)
 	if err := callAll(c, rows, calls, distinct, cat, env.Threads()); err != nil {
 		return sum, err
 	}
 	sum.calling = time.Since(start)
+	sum.phases.call = sum.calling - sum.phases.plan
 	sum.distinct, sum.skipped = len(distinct), skipped
 	if skipped > 0 {
 		env.Log.Warn().Int("rows", skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
 	}
-	building, err := runPipe(writeMuts, func(p *pipe[table.Mutation]) { sum.mutations, sum.known = mutationRows(calls, cat, p) })
+	building, stalled, err := runPipe(writeMuts, func(p *pipe[table.Mutation]) { sum.mutations, sum.known = mutationRows(calls, cat, p) })
 	if err != nil {
 		return sum, err
 	}
-	sum.calling += building
+	sum.calling += stalled
+	sum.phases.mutationRows = building
 	if cat != nil && c.Sites != "" {
-		building, err := runPipe(writeSites, func(p *pipe[table.Site]) { sum.sites = siteRows(calls, cat, p) })
+		building, stalled, err := runPipe(writeSites, func(p *pipe[table.Site]) { sum.sites = siteRows(calls, cat, p) })
 		if err != nil {
 			return sum, err
 		}
-		sum.calling += building
+		sum.calling += stalled
+		sum.phases.siteRows = building
 	}
+	env.Log.Debug().Dur("plan", sum.phases.plan).Dur("call", sum.phases.call).Dur("mutation_rows", sum.phases.mutationRows).
+		Dur("site_rows", sum.phases.siteRows).Msg("calling time by phase, ms (grouping identical rows; calling, naming and looking up once per distinct input; building rows, alongside writing)")
 	return sum, nil
 }
 
@@ -240,11 +262,11 @@ func (p *pipe[T]) flush() {
 
 // runPipe runs produce on its own goroutine and hands the batches it adds to
 // write, in order. It returns the time produce spent building rows (not
-// waiting).
-func runPipe[T any](write func([]T) error, produce func(p *pipe[T])) (time.Duration, error) {
+// waiting for the writer) and the time the writer waited for them: the part
+// of building that writing did not hide.
+func runPipe[T any](write func([]T) error, produce func(p *pipe[T])) (building, stalled time.Duration, err error) {
 	p := &pipe[T]{buf: make([]T, 0, table.RowGroupSize), full: make(chan []T), free: make(chan []T, 2), stop: make(chan struct{})}
 	p.free <- make([]T, 0, table.RowGroupSize)
-	var building time.Duration
 	go func() {
 		start := time.Now()
 		produce(p)
@@ -254,8 +276,13 @@ func runPipe[T any](write func([]T) error, produce func(p *pipe[T])) (time.Durat
 		building = time.Since(start) - p.waited
 		close(p.full)
 	}()
-	var err error
-	for batch := range p.full {
+	for {
+		t := time.Now()
+		batch, ok := <-p.full
+		stalled += time.Since(t)
+		if !ok {
+			break
+		}
 		if err == nil {
 			if err = write(batch); err != nil {
 				close(p.stop)
@@ -263,11 +290,12 @@ func runPipe[T any](write func([]T) error, produce func(p *pipe[T])) (time.Durat
 		}
 		p.free <- batch[:0]
 	}
-	return building, err
+	return building, stalled, err
 }
 
 // pending is one distinct caller input, its result and its rows.
 type pending struct {
+	key   callKey
 	in    variant.Input
 	first int // the first row with this input (names the row in errors)
 	res   *variant.Result
@@ -331,11 +359,9 @@ func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]cal
 		prot   string
 		protOK bool
 		key    callKey
+		hash   uint64
 		p      *pending
 	}
-	var groups []*group // in order of first appearance
-	rowGroup := make([]*group, len(rows))
-	seen := map[rowKey]*group{}
 	skipped := 0
 	for i := range rows {
 		row := &rows[i]
@@ -355,16 +381,72 @@ func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]cal
 		}
 		if calls[i].skipped != "" {
 			skipped++
+		}
+	}
+	// Most of the work is reading whole sequences: the keys are hashed, and
+	// compared with the first key of the same hash, on every thread; only
+	// the grouping itself runs in order.
+	keyAt := func(i int) rowKey {
+		return rowKey{callKey: keyOf(&rows[i], "", false), query: rows[i].Query, queryCDS: rows[i].QueryCDS}
+	}
+	seed := maphash.MakeSeed()
+	hashes := make([]uint64, len(rows))
+	parallelChunks(len(rows), env.Threads(), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if calls[i].skipped == "" {
+				hashes[i] = rowHash(seed, &rows[i])
+			}
+		}
+	})
+	leader := make([]int32, len(rows)) // the first row with the same hash
+	byHash := make(map[uint64]int32, len(rows)/4)
+	for i := range rows {
+		if calls[i].skipped != "" {
 			continue
 		}
-		k := rowKey{callKey: keyOf(row, "", false), query: row.Query, queryCDS: row.QueryCDS}
-		g := seen[k]
-		if g == nil {
-			g = &group{first: i}
-			seen[k] = g
-			groups = append(groups, g)
+		l, ok := byHash[hashes[i]]
+		if !ok {
+			l = int32(i)
+			byHash[hashes[i]] = l
 		}
-		rowGroup[i] = g
+		leader[i] = l
+	}
+	collided := make([]bool, len(rows))
+	parallelChunks(len(rows), env.Threads(), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if calls[i].skipped == "" && int(leader[i]) != i && keyAt(int(leader[i])) != keyAt(i) {
+				collided[i] = true
+			}
+		}
+	})
+	var exact map[rowKey]int32 // rows whose hash another key has too: grouped by the key itself
+	for i, col := range collided {
+		if !col {
+			continue
+		}
+		if exact == nil {
+			exact = map[rowKey]int32{}
+		}
+		k := keyAt(i)
+		l, ok := exact[k]
+		if !ok {
+			l = int32(i)
+			exact[k] = l
+		}
+		leader[i] = l
+	}
+	var groups []*group // in order of first appearance
+	rowGroup := make([]*group, len(rows))
+	for i := range rows {
+		if calls[i].skipped != "" {
+			continue
+		}
+		if l := int(leader[i]); l != i {
+			rowGroup[i] = rowGroup[l]
+			continue
+		}
+		rowGroup[i] = &group{first: i}
+		groups = append(groups, rowGroup[i])
 	}
 	// each group's whole query protein and caller input
 	parallelChunks(len(groups), env.Threads(), func(lo, hi int) {
@@ -372,25 +454,30 @@ func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]cal
 			row := &rows[g.first]
 			g.prot, g.protOK = queryProtein(row)
 			g.key = keyOf(row, g.prot, g.protOK)
+			g.hash = keyHash(seed, &g.key)
 		}
 	})
 	// Groups whose queries differ only outside what the caller sees (a
 	// synonymous codon) share one call.
-	memo := map[callKey]*pending{}
+	memo := make(map[uint64][]*pending, len(groups))
 	var distinct []*pending
 	for _, g := range groups {
-		p, ok := memo[g.key]
-		if !ok {
+		for _, cand := range memo[g.hash] {
+			if cand.key == g.key {
+				g.p = cand
+				break
+			}
+		}
+		if g.p == nil {
 			row := &rows[g.first]
 			in, err := inputOf(row, calls[g.first].ref, g.prot, g.protOK)
 			if err != nil {
 				return nil, nil, 0, fmt.Errorf("%s: %w", where(c, rows, g.first), err)
 			}
-			p = &pending{in: in, first: g.first}
-			memo[g.key] = p
-			distinct = append(distinct, p)
+			g.p = &pending{in: in, first: g.first, key: g.key}
+			memo[g.hash] = append(memo[g.hash], g.p)
+			distinct = append(distinct, g.p)
 		}
-		g.p = p
 	}
 	badCDS, badCDSRow := 0, ""
 	for i, g := range rowGroup {
@@ -411,6 +498,39 @@ func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]cal
 		env.Log.Warn().Int("rows", badCDS).Str("first", badCDSRow).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
 	}
 	return calls, distinct, skipped, nil
+}
+
+// rowHash and keyHash are hashRow and hashKey; tests replace them to make
+// every key collide.
+var rowHash, keyHash = hashRow, hashKey
+
+// hashRow hashes what plan's rowKey holds: a row's callKey without the
+// query protein, and its query and query CDS.
+func hashRow(seed maphash.Seed, r *table.Alignment) uint64 {
+	k := keyOf(r, "", false)
+	return mix(hashKey(seed, &k), r.Query, r.QueryCDS, seed)
+}
+
+// hashKey hashes a callKey.
+func hashKey(seed maphash.Seed, k *callKey) uint64 {
+	h := uint64(k.queryStart)<<32 | uint64(uint32(k.queryEnd))
+	h = h*0x9E3779B97F4A7C15 ^ (uint64(k.queryLen)<<32 | uint64(uint32(k.refPos)))
+	var flags uint64
+	for i, f := range [...]bool{k.partialStart, k.partialEnd, k.protOK} {
+		if f {
+			flags |= 1 << i
+		}
+	}
+	h = h*0x9E3779B97F4A7C15 ^ flags
+	for _, s := range [...]string{k.referenceID, k.frameshifts, k.alignedQuery, k.alignedRef} {
+		h = h*0x9E3779B97F4A7C15 ^ maphash.String(seed, s)
+	}
+	return mix(h, k.before, k.after, seed)
+}
+
+func mix(h uint64, a, b string, seed maphash.Seed) uint64 {
+	h = h*0x9E3779B97F4A7C15 ^ maphash.String(seed, a)
+	return h*0x9E3779B97F4A7C15 ^ maphash.String(seed, b)
 }
 
 // parallelChunks splits 0..n into one contiguous chunk per worker (at most

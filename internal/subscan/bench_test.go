@@ -1,0 +1,156 @@
+package subscan
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/catalog"
+	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/simulate"
+	"github.com/wtscan/wtscan/internal/table"
+)
+
+// The benchmarks run on `make bench`'s workload shape (wtscan-simulate's
+// defaults: 10,000 queries of six references 300–1,100 aa, 80 % repeated
+// alleles, 8 % homologs), with synthetic references so they need no shared
+// data, and a catalogue of five sites per reference:
+//
+//	go test -run - -bench . ./internal/subscan/
+//
+// BenchmarkAlignStep is wtscan-align on the same queries: the ratio of
+// BenchmarkCalling (or BenchmarkSubscanStep) to it is what calling adds.
+
+type benchFiles struct {
+	dir, refs, queries, alignments, catalog string
+}
+
+var (
+	benchOnce sync.Once
+	bench     benchFiles
+	benchErr  error
+)
+
+func benchWorkload(b *testing.B) benchFiles {
+	b.Helper()
+	benchOnce.Do(func() { bench, benchErr = makeBenchWorkload() })
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return bench
+}
+
+func runTool(main func(context.Context, []string, io.Reader, io.Writer, io.Writer) int, args ...string) error {
+	var out, errb bytes.Buffer
+	if code := main(context.Background(), args, strings.NewReader(""), &out, &errb); code != 0 {
+		return fmt.Errorf("%v: exit %d: %s", args, code, errb.String())
+	}
+	return nil
+}
+
+func makeBenchWorkload() (benchFiles, error) {
+	dir, err := os.MkdirTemp("", "wtscan-subscan-bench")
+	if err != nil {
+		return benchFiles{}, err
+	}
+	f := benchFiles{dir: dir, refs: filepath.Join(dir, "refs.faa"), queries: filepath.Join(dir, "queries.faa"),
+		alignments: filepath.Join(dir, "alignments.parquet"), catalog: filepath.Join(dir, "catalog.tsv")}
+	if err := runTool(simulate.Main, "--synthetic", "6", "--seed", "1", "-n", "10000", "--refs-out", f.refs, "--fasta-out", f.queries); err != nil {
+		return f, err
+	}
+	if err := runTool(alignstep.Main, "--references", f.refs, "--queries", f.queries, "--out", f.alignments); err != nil {
+		return f, err
+	}
+	refs, err := refset.Load(f.refs)
+	if err != nil {
+		return f, err
+	}
+	var cat strings.Builder
+	cat.WriteString("gene\treference\tposition\tref\talt\ttype\tdrug_classes\tphenotype\tpmids\trequires\tsource\tversion\n")
+	for _, r := range refs.Refs {
+		for k := 1; k <= 5; k++ {
+			pos := k * len(r.Protein) / 6
+			ref := r.Protein[pos-1]
+			alt := byte('A')
+			if ref == 'A' {
+				alt = 'G'
+			}
+			requires := ""
+			if k == 5 { // a combination rule: the annotation depends on the sample
+				requires = fmt.Sprintf("%s_%c%d%c", r.Gene, r.Protein[len(r.Protein)/6-1], len(r.Protein)/6, 'L')
+			}
+			fmt.Fprintf(&cat, "%s\t%s\t%d\t%c\t%c\tsubstitution\tquinolone\tbench\t1\t%s\tbench\t1\n", r.Gene, r.ID, pos, ref, alt, requires)
+		}
+	}
+	return f, os.WriteFile(f.catalog, []byte(cat.String()), 0o644)
+}
+
+// BenchmarkAlignStep: wtscan-align on the workload, Parquet out.
+func BenchmarkAlignStep(b *testing.B) {
+	f := benchWorkload(b)
+	out := filepath.Join(b.TempDir(), "a.parquet")
+	for b.Loop() {
+		if err := runTool(alignstep.Main, "--references", f.refs, "--queries", f.queries, "--out", out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSubscanStep: the whole wtscan-subscan step (read, call, write
+// mutations and sites).
+func BenchmarkSubscanStep(b *testing.B) {
+	f := benchWorkload(b)
+	dir := b.TempDir()
+	for b.Loop() {
+		if err := runTool(Main, "--alignments", f.alignments, "--references", f.refs, "--catalog", f.catalog,
+			"--out", filepath.Join(dir, "m.parquet"), "--sites", filepath.Join(dir, "s.parquet")); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCalling: what subscan adds to reading and writing tables —
+// grouping identical rows, calling, naming, catalogue lookups, site
+// statuses and building every row — with the rows discarded.
+func BenchmarkCalling(b *testing.B) {
+	f := benchWorkload(b)
+	refs, err := refset.Load(f.refs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cat, err := catalog.Load(f.catalog, catalog.Options{Format: "auto"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := cat.Validate(refs, false); err != nil {
+		b.Fatal(err)
+	}
+	rows, _, err := table.ReadAll[table.Alignment](f.alignments, table.SchemaAlignments)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cli.GCHeadroom(alignmentBytes(rows), 256<<20)() // as run does
+	var c CLI
+	env, _, ok := cli.Parse(context.Background(), "wtscan-subscan", description, &c, &c.Shared, []string{"--alignments", f.alignments,
+		"--references", f.refs, "--catalog", f.catalog, "--out", "m.parquet", "--sites", "s.parquet"}, strings.NewReader(""), io.Discard, io.Discard)
+	if !ok {
+		b.Fatal("arguments")
+	}
+	var sum summary
+	for b.Loop() {
+		if sum, err = callTables(env, &c, rows, refs, cat, func([]table.Mutation) error { return nil }, func([]table.Site) error { return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(sum.distinct), "distinct_calls")
+	b.ReportMetric(float64(sum.mutations), "mutation_rows")
+	b.ReportMetric(float64(sum.sites), "site_rows")
+}
