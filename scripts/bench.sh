@@ -10,8 +10,10 @@
 # 2. bench/run.py runs wtscan-align, EMBOSS water, parasail_aligner and
 #    Biopython's PairwiseAligner on the same pairs with the same cores,
 #    measures wall time and peak memory with /usr/bin/time -v, checks that
-#    wtscan-align's scores equal water's, and prints the table (also in
-#    bench/out/results.md and results.json).
+#    wtscan-align's scores equal water's, runs wtscan-subscan on
+#    wtscan-align's output (with the PointFinder folder's catalogue when the
+#    references come from one) to measure what calling adds, and prints the
+#    table (also in bench/out/results.md and results.json).
 #
 # Knobs (environment): BENCH_QUERIES (10000), BENCH_BIG (100000, 0 to skip),
 # BENCH_MEM_SERIES ("10000 50000 100000 200000": sizes of nearly-all-duplicate
@@ -51,6 +53,11 @@ ALIGN=bin/wtscan-align
 [[ -x $ALIGN ]] || echo "bench: $ALIGN missing (run 'make build'): benchmarking the peers only" >&2
 
 refargs=()
+catargs=()
+if [[ -f $REFS/resistens-overview.txt ]]; then
+	# wtscan-subscan's run after wtscan-align uses the folder's catalogue
+	catargs=(--catalog "$REFS")
+fi
 if [[ $REFS != synthetic && -e $REFS ]]; then
 	refargs=(--references "$REFS")
 	echo "bench: references from $REFS" >&2
@@ -89,6 +96,6 @@ status=0
 "$PY" bench/run.py --refs "$OUT/refs.faa" --queries "$OUT/queries.faa" --table "$OUT/queries.parquet" \
 	--stats "$OUT/queries.json" "${bigargs[@]}" --wtscan "$ALIGN" --out "$OUT" --threads "$THREADS" \
 	--water-max "${BENCH_WATER_MAX:-0}" --parasail-max "${BENCH_PARASAIL_MAX:-0}" \
-	--biopython-max "${BENCH_BIOPYTHON_MAX:-2000}" --python "$PY" --mem-series "$memlist" || status=$?
+	--biopython-max "${BENCH_BIOPYTHON_MAX:-2000}" --python "$PY" --mem-series "$memlist" "${catargs[@]}" || status=$?
 rm -f "${memfiles[@]}" # large and cheap to make again
 exit $status

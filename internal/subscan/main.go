@@ -360,6 +360,8 @@ func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]cal
 		protOK bool
 		key    callKey
 		hash   uint64
+		in     variant.Input
+		err    error
 		p      *pending
 	}
 	skipped := 0
@@ -455,6 +457,7 @@ func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]cal
 			g.prot, g.protOK = queryProtein(row)
 			g.key = keyOf(row, g.prot, g.protOK)
 			g.hash = keyHash(seed, &g.key)
+			g.in, g.err = inputOf(row, calls[g.first].ref, g.prot, g.protOK)
 		}
 	})
 	// Groups whose queries differ only outside what the caller sees (a
@@ -469,12 +472,10 @@ func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]cal
 			}
 		}
 		if g.p == nil {
-			row := &rows[g.first]
-			in, err := inputOf(row, calls[g.first].ref, g.prot, g.protOK)
-			if err != nil {
-				return nil, nil, 0, fmt.Errorf("%s: %w", where(c, rows, g.first), err)
+			if g.err != nil {
+				return nil, nil, 0, fmt.Errorf("%s: %w", where(c, rows, g.first), g.err)
 			}
-			g.p = &pending{in: in, first: g.first, key: g.key}
+			g.p = &pending{in: g.in, first: g.first, key: g.key}
 			memo[g.hash] = append(memo[g.hash], g.p)
 			distinct = append(distinct, g.p)
 		}
@@ -676,17 +677,35 @@ type templateRow struct {
 
 func newTemplate(res *variant.Result, gene string, ref *refset.Reference, cat *catalog.Catalog) *template {
 	t := &template{gene: gene, rows: make([]templateRow, len(res.Events))}
-	for k := range res.Events {
-		t.rows[k].ev = &res.Events[k]
+	idx := make([]int, len(res.Events)) // the events in position order (the caller gives them so; kept stable)
+	size := 0
+	for k := range idx {
+		idx[k] = k
+		size += len(gene) + 1 + len(res.Events[k].Short) // a symbol's length
 	}
-	slices.SortStableFunc(t.rows, func(a, b templateRow) int { return cmp.Compare(a.ev.Start, b.ev.Start) })
-	for j := range t.rows {
+	if !slices.IsSortedFunc(res.Events, func(a, b variant.Event) int { return cmp.Compare(a.Start, b.Start) }) {
+		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(res.Events[a].Start, res.Events[b].Start) })
+	}
+	// every symbol in one string
+	buf := make([]byte, 0, size)
+	ends := make([]int, len(idx))
+	for j, k := range idx {
+		buf = variant.AppendSymbol(buf, gene, res.Events[k].Short)
+		ends[j] = len(buf)
+	}
+	symbols := string(buf)
+	for j, k := range idx {
 		r := &t.rows[j]
-		e := r.ev
+		e := &res.Events[k]
+		r.ev = e
+		start := 0
+		if j > 0 {
+			start = ends[j-1]
+		}
 		r.m = table.Mutation{
 			Gene: gene, ReferenceID: ref.ID,
 			Position: int32(e.Start), EndPosition: int32(e.End), Ref: e.Ref, Alt: e.Alt, Type: string(e.Type),
-			HGVS: e.HGVS, Short: e.Short, Symbol: variant.Symbol(gene, e.Short), RetainedPct: e.RetainedPct,
+			HGVS: e.HGVS, Short: e.Short, Symbol: symbols[start:ends[j]], RetainedPct: e.RetainedPct,
 			CodonRef: codonRef(ref, e),
 		}
 		if cat != nil {
@@ -720,31 +739,23 @@ func annotate(m *table.Mutation, a catalog.Annotation) {
 	m.RequiredMut, m.RequiredMet = a.Requires, a.RequiredMet
 }
 
-// presence answers, for one sample, whether it carries a token's change.
-func presence(calls []call) map[string]catalog.Has {
-	bySample := map[string][]call{}
-	for _, cl := range calls {
-		if cl.res != nil {
-			bySample[cl.row.SampleID] = append(bySample[cl.row.SampleID], cl)
-		}
-	}
-	out := map[string]catalog.Has{}
-	for s, cls := range bySample {
-		out[s] = func(t catalog.Token) bool {
-			for _, cl := range cls {
-				for _, e := range cl.res.Events {
-					switch e.Type {
-					case variant.Substitution, variant.Nonsense, variant.StartLost:
-						if catalog.TokenMatches(t, cl.row.Gene, e.Start, e.Alt) {
-							return true
-						}
+// presence answers whether one sample, whose called rows are group, carries
+// a token's change.
+func presence(calls []call, group []int) catalog.Has {
+	return func(t catalog.Token) bool {
+		for _, ci := range group {
+			cl := &calls[ci]
+			for _, e := range cl.res.Events {
+				switch e.Type {
+				case variant.Substitution, variant.Nonsense, variant.StartLost:
+					if catalog.TokenMatches(t, cl.row.Gene, e.Start, e.Alt) {
+						return true
 					}
 				}
 			}
-			return false
 		}
+		return false
 	}
-	return out
 }
 
 // sortedCalls returns the indices of the called rows ordered by sample, gene,
@@ -768,42 +779,51 @@ func sortedCalls(calls []call) []int {
 // reference and position, and returns the number of rows and of known ones.
 func mutationRows(calls []call, cat *catalog.Catalog, p *pipe[table.Mutation]) (n, known int) {
 	order := sortedCalls(calls)
-	var has map[string]catalog.Has // made when a combination rule needs it
 	type geneTemplate struct {
 		p    *pending
 		gene string
 	}
 	others := map[geneTemplate]*template{} // rows labelled with another gene than the result's first row
-	for _, ci := range order {
-		cl := &calls[ci]
-		row := cl.row
-		t := cl.p.tmpl
-		if t.gene != row.Gene {
-			k := geneTemplate{cl.p, row.Gene}
-			if t = others[k]; t == nil {
-				t = newTemplate(cl.res, row.Gene, cl.ref, cat)
-				others[k] = t
-			}
+	for g := 0; g < len(order); {
+		// one sample's rows
+		sample := calls[order[g]].row.SampleID
+		end := g + 1
+		for end < len(order) && calls[order[end]].row.SampleID == sample {
+			end++
 		}
-		n += len(t.rows)
-		for j := range t.rows {
-			r := &t.rows[j]
-			m := p.add()
-			*m = r.m
-			m.SampleID, m.Copy = row.SampleID, row.Copy
-			if cl.cdsOK {
-				m.CodonAlt = codonAlt(row.QueryCDS, r.ev)
-			}
-			if r.perSample {
-				if has == nil {
-					has = presence(calls)
+		var has catalog.Has // made when a combination rule needs it
+		for _, ci := range order[g:end] {
+			cl := &calls[ci]
+			row := cl.row
+			t := cl.p.tmpl
+			if t.gene != row.Gene {
+				k := geneTemplate{cl.p, row.Gene}
+				if t = others[k]; t == nil {
+					t = newTemplate(cl.res, row.Gene, cl.ref, cat)
+					others[k] = t
 				}
-				annotate(m, catalog.Annotate(r.hits, has[row.SampleID]))
 			}
-			if m.Known {
-				known++
+			n += len(t.rows)
+			for j := range t.rows {
+				r := &t.rows[j]
+				m := p.add()
+				*m = r.m
+				m.SampleID, m.Copy = row.SampleID, row.Copy
+				if cl.cdsOK {
+					m.CodonAlt = codonAlt(row.QueryCDS, r.ev)
+				}
+				if r.perSample {
+					if has == nil {
+						has = presence(calls, order[g:end])
+					}
+					annotate(m, catalog.Annotate(r.hits, has))
+				}
+				if m.Known {
+					known++
+				}
 			}
 		}
+		g = end
 	}
 	return n, known
 }

@@ -13,7 +13,9 @@
 package variant
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -341,13 +343,12 @@ func Call(in Input) (*Result, error) {
 		}
 	}
 
-	sort.SliceStable(res.Events, func(a, b int) bool {
-		ea, eb := res.Events[a], res.Events[b]
-		if ea.Start != eb.Start {
-			return ea.Start < eb.Start
-		}
-		return typeOrder(ea.Type) < typeOrder(eb.Type)
-	})
+	byPosition := func(a, b Event) int {
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(typeOrder(a.Type), typeOrder(b.Type)))
+	}
+	if !slices.IsSortedFunc(res.Events, byPosition) {
+		slices.SortStableFunc(res.Events, byPosition)
+	}
 	for k := range res.Events {
 		res.Events[k].name(refAt)
 	}
@@ -509,8 +510,11 @@ func (r *Result) buildObserved() {
 	for _, a := range r.Ambiguous {
 		set(a.Pos, oneByte(a.Residue))
 	}
-	// by position; of several at one position the last set wins
-	sort.SliceStable(obs, func(i, j int) bool { return obs[i].pos < obs[j].pos })
+	// By position; of several at one position the last set wins. Both
+	// lists are in position order already, as a rule.
+	if !slices.IsSortedFunc(obs, func(a, b observation) int { return cmp.Compare(a.pos, b.pos) }) {
+		slices.SortStableFunc(obs, func(a, b observation) int { return cmp.Compare(a.pos, b.pos) })
+	}
 	r.observed = obs
 }
 

@@ -118,4 +118,9 @@ func (e *Event) name(refAt func(int) byte) {
 }
 
 // Symbol is gene_short, as in gyrA_S83L.
-func Symbol(gene, short string) string { return gene + "_" + short }
+func Symbol(gene, short string) string { return string(AppendSymbol(nil, gene, short)) }
+
+// AppendSymbol appends Symbol(gene, short) to b.
+func AppendSymbol(b []byte, gene, short string) []byte {
+	return append(append(append(b, gene...), '_'), short...)
+}
