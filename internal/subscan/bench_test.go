@@ -154,3 +154,13 @@ func BenchmarkCalling(b *testing.B) {
 	b.ReportMetric(float64(sum.mutations), "mutation_rows")
 	b.ReportMetric(float64(sum.sites), "site_rows")
 }
+
+// BenchmarkReadAlignments: reading the workload's alignments table alone.
+func BenchmarkReadAlignments(b *testing.B) {
+	f := benchWorkload(b)
+	for b.Loop() {
+		if _, _, err := table.ReadAll[table.Alignment](f.alignments, table.SchemaAlignments); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

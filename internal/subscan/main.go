@@ -171,7 +171,7 @@ type summary struct {
 	// distinct input, and the part of building rows that the writers
 	// waited for (rows are built while the batch before is written).
 	calling time.Duration
-	phases  struct{ plan, call, mutationRows, siteRows time.Duration }
+	phases  struct{ plan, call, mutationRows, siteRows, stalled time.Duration }
 }
 
 // callTables calls every alignment row and hands the mutations and sites
@@ -201,6 +201,7 @@ func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, 
 		return sum, err
 	}
 	sum.calling += stalled
+	sum.phases.stalled = stalled
 	sum.phases.mutationRows = building
 	if cat != nil && c.Sites != "" {
 		building, stalled, err := runPipe(writeSites, func(p *pipe[table.Site]) { sum.sites = siteRows(calls, cat, p) })
@@ -208,10 +209,11 @@ func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, 
 			return sum, err
 		}
 		sum.calling += stalled
+		sum.phases.stalled += stalled
 		sum.phases.siteRows = building
 	}
 	env.Log.Debug().Dur("plan", sum.phases.plan).Dur("call", sum.phases.call).Dur("mutation_rows", sum.phases.mutationRows).
-		Dur("site_rows", sum.phases.siteRows).Msg("calling time by phase, ms (grouping identical rows; calling, naming and looking up once per distinct input; building rows, alongside writing)")
+		Dur("site_rows", sum.phases.siteRows).Dur("writers_waited", sum.phases.stalled).Msg("calling time by phase, ms (grouping identical rows; calling, naming and looking up once per distinct input; building rows, alongside writing)")
 	return sum, nil
 }
 
