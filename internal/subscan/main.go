@@ -8,15 +8,12 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/wtscan/wtscan/internal/catalog"
@@ -78,8 +75,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 type call struct {
 	row     *table.Alignment
 	ref     *refset.Reference
-	p       *pending        // the distinct input the row shares (nil when skipped)
-	res     *variant.Result // nil when the row was skipped; shared by rows with identical inputs
+	p       *pending // the distinct input the row shares (nil when skipped, or not called yet)
 	skipped string
 	cdsOK   bool // the row's query CDS translates to its aligned query: codons can be reported
 }
@@ -144,8 +140,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		}
 	}
 	counts := map[string]any{"alignments": len(rows), "distinct_calls": sum.distinct, "not_called": sum.skipped, "mutations": sum.mutations,
-		"known": sum.known, "out": c.Out, "calling_seconds": sum.calling.Seconds(),
-		"rows_seconds": (sum.phases.mutationRows + sum.phases.siteRows).Seconds()}
+		"known": sum.known, "out": c.Out, "calling_seconds": sum.calling.Seconds(), "calling_work_seconds": sum.work.Seconds()}
 	if c.Sites != "" {
 		counts["sites"] = sum.sites
 		counts["sites_out"] = c.Sites
@@ -167,53 +162,65 @@ func alignmentBytes(rows []table.Alignment) int64 {
 type summary struct {
 	distinct, skipped, mutations, known, sites int
 	// calling is the wall time calling adds to reading and writing tables:
-	// checking and grouping rows, calling, naming and looking up each
-	// distinct input, and the part of building rows that the writers
-	// waited for (rows are built while the batch before is written).
+	// checking and ordering the rows, and whatever of grouping identical
+	// rows, calling, naming, looking up and building rows the writers had
+	// to wait for (that work runs alongside writing, in output order).
 	calling time.Duration
-	phases  struct{ plan, call, mutationRows, siteRows, stalled time.Duration }
+	// work is all the time spent calling, waited for or not.
+	work   time.Duration
+	phases struct{ check, mutations, sites, stalled time.Duration }
 }
 
 // callTables calls every alignment row and hands the mutations and sites
-// rows, in batches and in order, to writeMuts and writeSites. Rows are built
-// on one goroutine while the batches before are written: neither table is
-// held whole in memory.
+// rows, in batches and in order, to writeMuts and writeSites. Rows are
+// called and built on one goroutine, in output order, while the batches
+// before are written: neither table is held whole in memory, and calling
+// costs the step little more than the writing it runs beside.
 func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, cat *catalog.Catalog,
 	writeMuts func([]table.Mutation) error, writeSites func([]table.Site) error) (summary, error) {
 	var sum summary
 	start := time.Now()
-	calls, distinct, skipped, err := plan(env, c, rows, refs)
+	calls, skipped, err := checkRows(c, rows, refs)
 	if err != nil {
 		return sum, err
 	}
-	sum.phases.plan = time.Since(start)
-	if err := callAll(c, rows, calls, distinct, cat, env.Threads()); err != nil {
-		return sum, err
-	}
-	sum.calling = time.Since(start)
-	sum.phases.call = sum.calling - sum.phases.plan
-	sum.distinct, sum.skipped = len(distinct), skipped
-	if skipped > 0 {
-		env.Log.Warn().Int("rows", skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
-	}
-	building, stalled, err := runPipe(writeMuts, func(p *pipe[table.Mutation]) { sum.mutations, sum.known = mutationRows(calls, cat, p) })
+	order := sortedCalls(calls)
+	sum.phases.check = time.Since(start)
+	sum.calling = sum.phases.check
+	cr := newCaller(c, rows, calls, cat)
+	building, stalled, err := runPipe(writeMuts, func(p *pipe[table.Mutation]) error {
+		var err error
+		sum.mutations, sum.known, err = mutationRows(cr, order, p)
+		return err
+	})
 	if err != nil {
 		return sum, err
 	}
 	sum.calling += stalled
 	sum.phases.stalled = stalled
-	sum.phases.mutationRows = building
+	sum.phases.mutations = building
 	if cat != nil && c.Sites != "" {
-		building, stalled, err := runPipe(writeSites, func(p *pipe[table.Site]) { sum.sites = siteRows(calls, cat, p) })
+		building, stalled, err := runPipe(writeSites, func(p *pipe[table.Site]) error {
+			sum.sites = siteRows(calls, cat, p)
+			return nil
+		})
 		if err != nil {
 			return sum, err
 		}
 		sum.calling += stalled
 		sum.phases.stalled += stalled
-		sum.phases.siteRows = building
+		sum.phases.sites = building
 	}
-	env.Log.Debug().Dur("plan", sum.phases.plan).Dur("call", sum.phases.call).Dur("mutation_rows", sum.phases.mutationRows).
-		Dur("site_rows", sum.phases.siteRows).Dur("writers_waited", sum.phases.stalled).Msg("calling time by phase, ms (grouping identical rows; calling, naming and looking up once per distinct input; building rows, alongside writing)")
+	sum.work = sum.phases.check + sum.phases.mutations + sum.phases.sites
+	sum.distinct, sum.skipped = len(cr.memo), skipped
+	if skipped > 0 {
+		env.Log.Warn().Int("rows", skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
+	}
+	if cr.badCDS > 0 {
+		env.Log.Warn().Int("rows", cr.badCDS).Str("first", cr.where(cr.badCDSAt)).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
+	}
+	env.Log.Debug().Dur("check", sum.phases.check).Dur("mutations", sum.phases.mutations).Dur("sites", sum.phases.sites).Dur("writers_waited", sum.phases.stalled).
+		Msg("calling time by phase, ms (checking and ordering rows; grouping, calling, naming, looking up and building mutation rows, alongside writing; building site rows, alongside writing)")
 	return sum, nil
 }
 
@@ -266,13 +273,13 @@ func (p *pipe[T]) flush() {
 // write, in order. It returns the time produce spent building rows (not
 // waiting for the writer) and the time the writer waited for them: the part
 // of building that writing did not hide.
-func runPipe[T any](write func([]T) error, produce func(p *pipe[T])) (building, stalled time.Duration, err error) {
+func runPipe[T any](write func([]T) error, produce func(p *pipe[T]) error) (building, stalled time.Duration, err error) {
 	p := &pipe[T]{buf: make([]T, 0, table.RowGroupSize), full: make(chan []T), free: make(chan []T, 2), stop: make(chan struct{})}
 	p.free <- make([]T, 0, table.RowGroupSize)
+	var perr error
 	go func() {
 		start := time.Now()
-		produce(p)
-		if len(p.buf) > 0 {
+		if perr = produce(p); perr == nil && len(p.buf) > 0 {
 			p.flush()
 		}
 		building = time.Since(start) - p.waited
@@ -292,89 +299,25 @@ func runPipe[T any](write func([]T) error, produce func(p *pipe[T])) (building, 
 		}
 		p.free <- batch[:0]
 	}
+	if err == nil {
+		err = perr
+	}
 	return building, stalled, err
 }
 
-// pending is one distinct caller input, its result and its rows.
-type pending struct {
-	key   callKey
-	in    variant.Input
-	first int // the first row with this input (names the row in errors)
-	res   *variant.Result
-	tmpl  *template // for the gene of the first row
-	err   error
-}
-
-// where names row i in errors.
-func where(c *CLI, rows []table.Alignment, i int) string {
-	row := &rows[i]
-	return fmt.Sprintf("alignments %s row %d (sample %s, gene %s, copy %d, reference %s)", c.Alignments, i+1, row.SampleID, row.Gene, row.Copy, row.ReferenceID)
-}
-
-// callAll calls every distinct input on threads workers and builds its
-// template. Errors are reported for the first row in input order, whatever
-// the thread count.
-func callAll(c *CLI, rows []table.Alignment, calls []call, distinct []*pending, cat *catalog.Catalog, threads int) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(threads, max(1, len(distinct)/16)) {
-		wg.Go(func() {
-			for {
-				k := int(next.Add(1)) - 1
-				if k >= len(distinct) {
-					return
-				}
-				p := distinct[k]
-				if p.res, p.err = variant.Call(p.in); p.err == nil {
-					first := &calls[p.first]
-					p.tmpl = newTemplate(p.res, first.row.Gene, first.ref, cat)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for _, p := range distinct {
-		if p.err != nil {
-			return fmt.Errorf("%s: %w", where(c, rows, p.first), p.err)
-		}
-	}
-	for i := range calls {
-		if p := calls[i].p; p != nil {
-			calls[i].res = p.res
-		}
-	}
-	return nil
-}
-
-// plan checks every row against the references and groups rows whose caller
-// input is identical (a cohort repeats a few alleles many times): each
-// distinct input is called once and its result shared (read-only).
-func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]call, []*pending, int, error) {
+// checkRows checks every row against the references, in input order, and
+// marks the rows not to call.
+func checkRows(c *CLI, rows []table.Alignment, refs *refset.Set) ([]call, int, error) {
 	calls := make([]call, len(rows))
-	// Rows equal in every column the caller reads share one call.
-	type rowKey struct {
-		callKey
-		query, queryCDS string
-	}
-	type group struct {
-		first  int
-		prot   string
-		protOK bool
-		key    callKey
-		hash   uint64
-		in     variant.Input
-		err    error
-		p      *pending
-	}
 	skipped := 0
 	for i := range rows {
 		row := &rows[i]
 		ref := refs.ByID(row.ReferenceID)
 		if ref == nil {
-			return nil, nil, 0, fmt.Errorf("%s: reference %q is not in %s (were the alignments made against other references?)", where(c, rows, i), row.ReferenceID, c.References)
+			return nil, 0, fmt.Errorf("%s: reference %q is not in %s (were the alignments made against other references?)", where(c, rows, i), row.ReferenceID, c.References)
 		}
 		if int(row.RefLength) != len(ref.Protein) {
-			return nil, nil, 0, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where(c, rows, i), row.RefLength, ref.ID, c.References, len(ref.Protein))
+			return nil, 0, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where(c, rows, i), row.RefLength, ref.ID, c.References, len(ref.Protein))
 		}
 		calls[i] = call{row: row, ref: ref}
 		switch {
@@ -387,165 +330,90 @@ func plan(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set) ([]cal
 			skipped++
 		}
 	}
-	// Most of the work is reading whole sequences: the keys are hashed, and
-	// compared with the first key of the same hash, on every thread; only
-	// the grouping itself runs in order.
-	keyAt := func(i int) rowKey {
-		return rowKey{callKey: keyOf(&rows[i], "", false), query: rows[i].Query, queryCDS: rows[i].QueryCDS}
-	}
-	seed := maphash.MakeSeed()
-	hashes := make([]uint64, len(rows))
-	parallelChunks(len(rows), env.Threads(), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if calls[i].skipped == "" {
-				hashes[i] = rowHash(seed, &rows[i])
-			}
-		}
-	})
-	leader := make([]int32, len(rows)) // the first row with the same hash
-	byHash := make(map[uint64]int32, len(rows)/4)
-	for i := range rows {
-		if calls[i].skipped != "" {
-			continue
-		}
-		l, ok := byHash[hashes[i]]
-		if !ok {
-			l = int32(i)
-			byHash[hashes[i]] = l
-		}
-		leader[i] = l
-	}
-	collided := make([]bool, len(rows))
-	parallelChunks(len(rows), env.Threads(), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			if calls[i].skipped == "" && int(leader[i]) != i && keyAt(int(leader[i])) != keyAt(i) {
-				collided[i] = true
-			}
-		}
-	})
-	var exact map[rowKey]int32 // rows whose hash another key has too: grouped by the key itself
-	for i, col := range collided {
-		if !col {
-			continue
-		}
-		if exact == nil {
-			exact = map[rowKey]int32{}
-		}
-		k := keyAt(i)
-		l, ok := exact[k]
-		if !ok {
-			l = int32(i)
-			exact[k] = l
-		}
-		leader[i] = l
-	}
-	var groups []*group // in order of first appearance
-	rowGroup := make([]*group, len(rows))
-	for i := range rows {
-		if calls[i].skipped != "" {
-			continue
-		}
-		if l := int(leader[i]); l != i {
-			rowGroup[i] = rowGroup[l]
-			continue
-		}
-		rowGroup[i] = &group{first: i}
-		groups = append(groups, rowGroup[i])
-	}
-	// each group's whole query protein and caller input
-	parallelChunks(len(groups), env.Threads(), func(lo, hi int) {
-		for _, g := range groups[lo:hi] {
-			row := &rows[g.first]
-			g.prot, g.protOK = queryProtein(row)
-			g.key = keyOf(row, g.prot, g.protOK)
-			g.hash = keyHash(seed, &g.key)
-			g.in, g.err = inputOf(row, calls[g.first].ref, g.prot, g.protOK)
-		}
-	})
-	// Groups whose queries differ only outside what the caller sees (a
-	// synonymous codon) share one call.
-	memo := make(map[uint64][]*pending, len(groups))
-	var distinct []*pending
-	for _, g := range groups {
-		for _, cand := range memo[g.hash] {
-			if cand.key == g.key {
-				g.p = cand
-				break
-			}
-		}
-		if g.p == nil {
-			if g.err != nil {
-				return nil, nil, 0, fmt.Errorf("%s: %w", where(c, rows, g.first), g.err)
-			}
-			g.p = &pending{in: g.in, first: g.first, key: g.key}
-			memo[g.hash] = append(memo[g.hash], g.p)
-			distinct = append(distinct, g.p)
-		}
-	}
-	badCDS, badCDSRow := 0, ""
-	for i, g := range rowGroup {
-		if g == nil {
-			continue
-		}
-		row := &rows[i]
-		calls[i].p = g.p
-		calls[i].cdsOK = g.protOK && row.QueryCDS != ""
-		if row.QueryCDS != "" && !g.protOK {
-			badCDS++
-			if badCDSRow == "" {
-				badCDSRow = where(c, rows, i)
-			}
-		}
-	}
-	if badCDS > 0 {
-		env.Log.Warn().Int("rows", badCDS).Str("first", badCDSRow).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
-	}
-	return calls, distinct, skipped, nil
+	return calls, skipped, nil
 }
 
-// rowHash and keyHash are hashRow and hashKey; tests replace them to make
-// every key collide.
-var rowHash, keyHash = hashRow, hashKey
-
-// hashRow hashes what plan's rowKey holds: a row's callKey without the
-// query protein, and its query and query CDS.
-func hashRow(seed maphash.Seed, r *table.Alignment) uint64 {
-	k := keyOf(r, "", false)
-	return mix(hashKey(seed, &k), r.Query, r.QueryCDS, seed)
+// where names row i in errors.
+func where(c *CLI, rows []table.Alignment, i int) string {
+	row := &rows[i]
+	return fmt.Sprintf("alignments %s row %d (sample %s, gene %s, copy %d, reference %s)", c.Alignments, i+1, row.SampleID, row.Gene, row.Copy, row.ReferenceID)
 }
 
-// hashKey hashes a callKey.
-func hashKey(seed maphash.Seed, k *callKey) uint64 {
-	h := uint64(k.queryStart)<<32 | uint64(uint32(k.queryEnd))
-	h = h*0x9E3779B97F4A7C15 ^ (uint64(k.queryLen)<<32 | uint64(uint32(k.refPos)))
-	var flags uint64
-	for i, f := range [...]bool{k.partialStart, k.partialEnd, k.protOK} {
-		if f {
-			flags |= 1 << i
+// pending is one distinct caller input: its result and its rows.
+type pending struct {
+	res  *variant.Result // read-only: shared by every row with this input
+	tmpl *template       // for the gene of the first row
+}
+
+// rowKey is everything a row's call depends on: its callKey before the
+// query protein is known, and the columns that protein comes from.
+type rowKey struct {
+	callKey
+	query, queryCDS string
+}
+
+// caller calls rows on demand: a cohort repeats a few alleles many times,
+// so rows equal in every column the caller reads share one call, and so do
+// rows whose queries differ only outside what the caller sees (a synonymous
+// codon). Not safe for concurrent use.
+type caller struct {
+	c        *CLI
+	rows     []table.Alignment
+	calls    []call
+	cat      *catalog.Catalog
+	byRow    map[rowKey]*rowCall
+	memo     map[callKey]*pending
+	badCDS   int
+	badCDSAt int // the first such row in input order
+}
+
+// rowCall is what rows equal in every column the caller reads share.
+type rowCall struct {
+	p      *pending
+	protOK bool
+}
+
+func newCaller(c *CLI, rows []table.Alignment, calls []call, cat *catalog.Catalog) *caller {
+	return &caller{c: c, rows: rows, calls: calls, cat: cat, byRow: map[rowKey]*rowCall{}, memo: map[callKey]*pending{}, badCDSAt: len(rows)}
+}
+
+func (cr *caller) where(i int) string { return where(cr.c, cr.rows, i) }
+
+// call calls row i (a row not skipped) unless a row with the same input was.
+func (cr *caller) call(i int) (*pending, error) {
+	cl := &cr.calls[i]
+	if cl.p != nil {
+		return cl.p, nil
+	}
+	row := cl.row
+	k := rowKey{callKey: keyOf(row, "", false), query: row.Query, queryCDS: row.QueryCDS}
+	rc := cr.byRow[k]
+	if rc == nil {
+		prot, protOK := queryProtein(row)
+		key := keyOf(row, prot, protOK)
+		p := cr.memo[key]
+		if p == nil {
+			in, err := inputOf(row, cl.ref, prot, protOK)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", cr.where(i), err)
+			}
+			res, err := variant.Call(in)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", cr.where(i), err)
+			}
+			p = &pending{res: res, tmpl: newTemplate(res, row.Gene, cl.ref, cr.cat)}
+			cr.memo[key] = p
 		}
+		rc = &rowCall{p: p, protOK: protOK}
+		cr.byRow[k] = rc
 	}
-	h = h*0x9E3779B97F4A7C15 ^ flags
-	for _, s := range [...]string{k.referenceID, k.frameshifts, k.alignedQuery, k.alignedRef} {
-		h = h*0x9E3779B97F4A7C15 ^ maphash.String(seed, s)
+	cl.p = rc.p
+	cl.cdsOK = rc.protOK && row.QueryCDS != ""
+	if row.QueryCDS != "" && !rc.protOK {
+		cr.badCDS++
+		cr.badCDSAt = min(cr.badCDSAt, i)
 	}
-	return mix(h, k.before, k.after, seed)
-}
-
-func mix(h uint64, a, b string, seed maphash.Seed) uint64 {
-	h = h*0x9E3779B97F4A7C15 ^ maphash.String(seed, a)
-	return h*0x9E3779B97F4A7C15 ^ maphash.String(seed, b)
-}
-
-// parallelChunks splits 0..n into one contiguous chunk per worker (at most
-// threads) and runs fn on each concurrently.
-func parallelChunks(n, threads int, fn func(lo, hi int)) {
-	workers := max(1, min(threads, n/256))
-	var wg sync.WaitGroup
-	for w := range workers {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Go(func() { fn(lo, hi) })
-	}
-	wg.Wait()
+	return cl.p, nil
 }
 
 func loadCatalog(env *cli.Env, c *CLI, refs *refset.Set) (*catalog.Catalog, error) {
@@ -747,7 +615,7 @@ func presence(calls []call, group []int) catalog.Has {
 	return func(t catalog.Token) bool {
 		for _, ci := range group {
 			cl := &calls[ci]
-			for _, e := range cl.res.Events {
+			for _, e := range cl.p.res.Events {
 				switch e.Type {
 				case variant.Substitution, variant.Nonsense, variant.StartLost:
 					if catalog.TokenMatches(t, cl.row.Gene, e.Start, e.Alt) {
@@ -760,12 +628,12 @@ func presence(calls []call, group []int) catalog.Has {
 	}
 }
 
-// sortedCalls returns the indices of the called rows ordered by sample, gene,
+// sortedCalls returns the indices of the rows to call ordered by sample, gene,
 // copy and reference (stably: equal keys keep their input order).
 func sortedCalls(calls []call) []int {
 	var order []int
 	for i, cl := range calls {
-		if cl.res != nil {
+		if cl.skipped == "" {
 			order = append(order, i)
 		}
 	}
@@ -777,21 +645,27 @@ func sortedCalls(calls []call) []int {
 	return order
 }
 
-// mutationRows adds every called change to p, ordered by sample, gene, copy,
-// reference and position, and returns the number of rows and of known ones.
-func mutationRows(calls []call, cat *catalog.Catalog, p *pipe[table.Mutation]) (n, known int) {
-	order := sortedCalls(calls)
+// mutationRows calls the rows of order (as sortedCalls gives them) and adds
+// every change to p, ordered by sample, gene, copy, reference and position;
+// it returns the number of rows and of known ones.
+func mutationRows(cr *caller, order []int, p *pipe[table.Mutation]) (n, known int, err error) {
+	calls := cr.calls
 	type geneTemplate struct {
 		p    *pending
 		gene string
 	}
 	others := map[geneTemplate]*template{} // rows labelled with another gene than the result's first row
 	for g := 0; g < len(order); {
-		// one sample's rows
+		// one sample's rows, all called first (a combination rule may ask about any)
 		sample := calls[order[g]].row.SampleID
 		end := g + 1
 		for end < len(order) && calls[order[end]].row.SampleID == sample {
 			end++
+		}
+		for _, ci := range order[g:end] {
+			if _, err := cr.call(ci); err != nil {
+				return n, known, err
+			}
 		}
 		var has catalog.Has // made when a combination rule needs it
 		for _, ci := range order[g:end] {
@@ -801,7 +675,7 @@ func mutationRows(calls []call, cat *catalog.Catalog, p *pipe[table.Mutation]) (
 			if t.gene != row.Gene {
 				k := geneTemplate{cl.p, row.Gene}
 				if t = others[k]; t == nil {
-					t = newTemplate(cl.res, row.Gene, cl.ref, cat)
+					t = newTemplate(cl.p.res, row.Gene, cl.ref, cr.cat)
 					others[k] = t
 				}
 			}
@@ -827,7 +701,7 @@ func mutationRows(calls []call, cat *catalog.Catalog, p *pipe[table.Mutation]) (
 		}
 		g = end
 	}
-	return n, known
+	return n, known, nil
 }
 
 // codonRef returns the reference codons of an event when the reference has a
@@ -886,8 +760,8 @@ func siteRows(calls []call, cat *catalog.Catalog, p *pipe[table.Site]) int {
 				if s.Position >= 1 && s.Position <= len(cl.ref.Protein) {
 					st.Ref = variant.Residue(cl.ref.Protein[s.Position-1])
 				}
-				if cl.res != nil {
-					st.Status, st.Observed = cl.res.Site(s.Position, cl.ref.Protein)
+				if cl.p != nil {
+					st.Status, st.Observed = cl.p.res.Site(s.Position, cl.ref.Protein)
 				}
 				*p.add() = st
 				n++

@@ -3,7 +3,6 @@ package subscan
 import (
 	"bytes"
 	"context"
-	"hash/maphash"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -234,35 +233,32 @@ func TestDisrupted(t *testing.T) {
 	}
 }
 
-// TestGroupingSurvivesHashCollisions: rows are grouped by hash and then
-// compared; with every hash equal, the comparison alone must give the same
-// groups and so the same tables.
-func TestGroupingSurvivesHashCollisions(t *testing.T) {
+// TestIdenticalRowsShareACall: rows with the same input are called once,
+// and each still gets its own rows.
+func TestIdenticalRowsShareACall(t *testing.T) {
 	dir := t.TempDir()
 	aln := writeAlignments(t, dir, map[string]string{
 		"s1": "peers/staramr/gyrA-S83I.fsa", "s2": "peers/staramr/gyrA-A67T.fsa", "s3": "peers/staramr/gyrA-S83I.fsa",
 	})
 	refs := testdata.Shared(t, "pointfinder/salmonella")
-	run := func(name string) (string, string) {
-		out, sites := filepath.Join(dir, name+"-m.tsv"), filepath.Join(dir, name+"-s.tsv")
-		if code, errs := runMain(t, "--alignments", aln, "--references", refs, "--catalog", refs, "--catalog-lenient",
-			"--out", out, "--sites", sites); code != 0 {
-			t.Fatalf("exit %d: %s", code, errs)
-		}
-		m, _ := os.ReadFile(out)
-		s, _ := os.ReadFile(sites)
-		return string(m), string(s)
+	out := filepath.Join(dir, "m.tsv")
+	code, errs := runMain(t, "--alignments", aln, "--references", refs, "--catalog", refs, "--catalog-lenient", "--out", out, "--log-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
 	}
-	m1, s1 := run("hashed")
-	rh, kh := rowHash, keyHash
-	t.Cleanup(func() { rowHash, keyHash = rh, kh })
-	rowHash = func(maphash.Seed, *table.Alignment) uint64 { return 7 }
-	keyHash = func(maphash.Seed, *callKey) uint64 { return 7 }
-	m2, s2 := run("collided")
-	if m1 != m2 || s1 != s2 {
-		t.Errorf("tables differ when every hash collides:\n%s\nvs\n%s", m1, m2)
+	if !strings.Contains(errs, `"distinct_calls":2`) {
+		t.Errorf("want 2 distinct calls for 3 rows (s1 and s3 identical):\n%s", errs)
 	}
-	if strings.Count(m1, "\tS83I\t") != 2 || strings.Count(m1, "\tA67T\t") != 1 {
-		t.Errorf("want S83I in s1 and s3 and A67T in s2:\n%s", m1)
+	m, _ := os.ReadFile(out)
+	rows := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(m)), "\n")[1:] {
+		f := strings.Split(line, "\t")
+		rows[f[0]] = append(rows[f[0]], strings.Join(f[1:], "\t"))
+	}
+	if strings.Join(rows["s1"], "\n") != strings.Join(rows["s3"], "\n") || len(rows["s1"]) == 0 {
+		t.Errorf("s1 and s3 differ:\n%v\n%v", rows["s1"], rows["s3"])
+	}
+	if len(rows["s2"]) == 0 || strings.Join(rows["s2"], "\n") == strings.Join(rows["s1"], "\n") {
+		t.Errorf("s2 should have its own changes: %v", rows["s2"])
 	}
 }
