@@ -19,7 +19,7 @@
 # BENCH_MEM_SERIES ("10000 50000 100000 200000": sizes of nearly-all-duplicate
 # workloads on which wtscan-align's peak memory is measured; "" to skip),
 # BENCH_SEED (1), BENCH_DUP (0.8: share of queries repeating an earlier allele),
-# BENCH_THREADS (all CPUs), BENCH_WATER_MAX / BENCH_PARASAIL_MAX (0: every
+# BENCH_THREADS (all CPUs), BENCH_GO (1: also run the Go step benchmarks), BENCH_WATER_MAX / BENCH_PARASAIL_MAX (0: every
 # pair) and BENCH_BIOPYTHON_MAX (2000; Biopython takes ~45 ms a pair): N runs
 # that peer on every k-th query, at most N pairs, and extrapolates its time
 # per pair to the full set (said so in the table), BENCH_REFERENCES (a reference FASTA or folder;
@@ -98,4 +98,18 @@ status=0
 	--water-max "${BENCH_WATER_MAX:-0}" --parasail-max "${BENCH_PARASAIL_MAX:-0}" \
 	--biopython-max "${BENCH_BIOPYTHON_MAX:-2000}" --python "$PY" --mem-series "$memlist" "${catargs[@]}" || status=$?
 rm -f "${memfiles[@]}" # large and cheap to make again
+
+# The same step costs isolated in one process (go test -bench, synthetic
+# references, same workload shape): wtscan-align, reading the alignments
+# table, calling alone (rows in memory, output rows built and discarded),
+# and the whole wtscan-subscan step. Fastest of 3 runs of 10 each.
+if [[ ${BENCH_GO:-1} == 1 ]]; then
+	echo
+	echo "go test -bench (internal/subscan), fastest of 3:"
+	GOEXPERIMENT=${GOEXPERIMENT:-simd} go test -run - -bench 'AlignStep|ReadAlignments|Calling|SubscanStep' -benchtime 10x -count 3 ./internal/subscan/ |
+		awk '/^Benchmark/ { name = $1; sub(/-[0-9]+$/, "", name); if (!(name in best) || $3 < best[name]) best[name] = $3 }
+			END { for (n in best) printf "  %-26s %7.1f ms\n", n, best[n] / 1e6
+				if (best["BenchmarkAlignStep"] > 0) printf "  calling work / wtscan-align: %.1f %%\n", 100 * best["BenchmarkCalling"] / best["BenchmarkAlignStep"] }' |
+		sort || status=$?
+fi
 exit $status

@@ -262,3 +262,53 @@ func TestIdenticalRowsShareACall(t *testing.T) {
 		t.Errorf("s2 should have its own changes: %v", rows["s2"])
 	}
 }
+
+// TestMainBadRowMidStream: a corrupt row met after thousands of rows were
+// written still fails the run with its row named, and leaves no output.
+func TestMainBadRowMidStream(t *testing.T) {
+	dir := t.TempDir()
+	sal := testdata.Shared(t, "pointfinder/salmonella")
+	good, _, err := table.ReadAll[table.Alignment](writeAlignments(t, dir, map[string]string{"s1": "peers/staramr/gyrA-S83I.fsa"}), table.SchemaAlignments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []table.Alignment
+	for i := range 3 * table.RowGroupSize {
+		r := good[0]
+		r.SampleID = "s" + strconv.Itoa(100000+i)
+		rows = append(rows, r)
+	}
+	bad := good[0]
+	bad.SampleID = "zz" // sorted last: called after the other rows were written
+	bad.AlignedRef = "W" + bad.AlignedRef[1:]
+	rows = append(rows, bad)
+	aln := filepath.Join(dir, "many.parquet")
+	meta, _ := table.NewMeta(table.SchemaAlignments, []string{"test"})
+	w, err := table.Create[table.Alignment](aln, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rows...); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, sites := filepath.Join(dir, "m.parquet"), filepath.Join(dir, "s.parquet")
+	code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--catalog", sal, "--catalog-lenient", "--out", out, "--sites", sites)
+	if code != cli.ExitFail {
+		t.Fatalf("exit %d, want 1:\n%s", code, stderr)
+	}
+	want := "row " + strconv.Itoa(len(rows)) + " (sample zz"
+	if !strings.Contains(stderr, want) || !strings.Contains(stderr, "does not match the reference") {
+		t.Errorf("stderr lacks %q and the problem:\n%s", want, stderr)
+	}
+	noFile(t, out, sites)
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 { // the two alignments tables and nothing else
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files left in %s: %v", dir, names)
+	}
+}
