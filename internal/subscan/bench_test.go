@@ -26,8 +26,10 @@ import (
 //
 //	go test -run - -bench . ./internal/subscan/
 //
-// BenchmarkAlignStep is wtscan-align on the same queries: the ratio of
-// BenchmarkCalling (or BenchmarkSubscanStep) to it is what calling adds.
+// BenchmarkAlignStep is wtscan-align on the same queries, to compare the
+// others with: BenchmarkCalling (calling alone), BenchmarkCallingAndRows
+// (and building the output rows), BenchmarkReadAlignments (reading the
+// input) and BenchmarkSubscanStep (the whole step).
 
 type benchFiles struct {
 	dir, refs, queries, alignments, catalog string
@@ -117,10 +119,9 @@ func BenchmarkSubscanStep(b *testing.B) {
 	}
 }
 
-// BenchmarkCalling: what subscan adds to reading and writing tables —
-// grouping identical rows, calling, naming, catalogue lookups, site
-// statuses and building every row — with the rows discarded.
-func BenchmarkCalling(b *testing.B) {
+// callingSetup loads what BenchmarkCalling and BenchmarkCallingAndRows
+// work on: the workload's alignment rows in memory, references, catalogue.
+func callingSetup(b *testing.B) (*cli.Env, *CLI, []table.Alignment, *refset.Set, *catalog.Catalog, func()) {
 	f := benchWorkload(b)
 	refs, err := refset.Load(f.refs)
 	if err != nil {
@@ -137,20 +138,51 @@ func BenchmarkCalling(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer cli.GCHeadroom(alignmentBytes(rows), 256<<20)() // as run does
-	var c CLI
-	env, _, ok := cli.Parse(context.Background(), "wtscan-subscan", description, &c, &c.Shared, []string{"--alignments", f.alignments,
+	restore := cli.GCHeadroom(alignmentBytes(rows), 256<<20) // as run does
+	c := new(CLI)
+	env, _, ok := cli.Parse(context.Background(), "wtscan-subscan", description, c, &c.Shared, []string{"--alignments", f.alignments,
 		"--references", f.refs, "--catalog", f.catalog, "--out", "m.parquet", "--sites", "s.parquet"}, strings.NewReader(""), io.Discard, io.Discard)
 	if !ok {
 		b.Fatal("arguments")
 	}
-	var sum summary
+	return env, c, rows, refs, cat, restore
+}
+
+// BenchmarkCalling: calling alone — checking and ordering the rows, grouping
+// identical ones, calling, naming and looking up each distinct input in the
+// catalogue — on all threads, as the step does alongside writing.
+func BenchmarkCalling(b *testing.B) {
+	env, c, rows, refs, cat, restore := callingSetup(b)
+	defer restore()
+	var distinct int
 	for b.Loop() {
-		if sum, err = callTables(env, &c, rows, refs, cat, func([]table.Mutation) error { return nil }, func([]table.Site) error { return nil }); err != nil {
+		calls, _, err := checkRows(c, rows, refs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		cr := newCaller(c, rows, calls, sortedCalls(calls), cat)
+		stop := make(chan struct{})
+		cr.start(env.Threads(), stop)
+		cr.wait(0, len(cr.order), stop)
+		close(stop)
+		distinct = len(cr.memo)
+	}
+	b.ReportMetric(float64(distinct), "distinct_calls")
+}
+
+// BenchmarkCallingAndRows: calling and building every mutation and site row
+// (discarded, not written): all the step does apart from reading and
+// writing tables.
+func BenchmarkCallingAndRows(b *testing.B) {
+	env, c, rows, refs, cat, restore := callingSetup(b)
+	defer restore()
+	var sum summary
+	var err error
+	for b.Loop() {
+		if sum, err = callTables(env, c, rows, refs, cat, func([]table.Mutation) error { return nil }, func([]table.Site) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(sum.distinct), "distinct_calls")
 	b.ReportMetric(float64(sum.mutations), "mutation_rows")
 	b.ReportMetric(float64(sum.sites), "site_rows")
 }

@@ -7,6 +7,7 @@ package subscan
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wtscan/wtscan/internal/catalog"
@@ -187,10 +190,13 @@ func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, 
 	order := sortedCalls(calls)
 	sum.phases.check = time.Since(start)
 	sum.calling = sum.phases.check
-	cr := newCaller(c, rows, calls, cat)
+	cr := newCaller(c, rows, calls, order, cat)
+	stop := make(chan struct{})
+	defer close(stop)
+	cr.start(env.Threads(), stop)
 	building, stalled, err := runPipe(writeMuts, func(p *pipe[table.Mutation]) error {
 		var err error
-		sum.mutations, sum.known, err = mutationRows(cr, order, p)
+		sum.mutations, sum.known, err = mutationRows(cr, p, stop)
 		return err
 	})
 	if err != nil {
@@ -212,12 +218,12 @@ func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, 
 		sum.phases.sites = building
 	}
 	sum.work = sum.phases.check + sum.phases.mutations + sum.phases.sites
-	sum.distinct, sum.skipped = len(cr.memo), skipped
+	sum.distinct, sum.skipped = len(cr.memo), skipped // the workers are done: every row was waited for
 	if skipped > 0 {
 		env.Log.Warn().Int("rows", skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
 	}
-	if cr.badCDS > 0 {
-		env.Log.Warn().Int("rows", cr.badCDS).Str("first", cr.where(cr.badCDSAt)).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
+	if n, first := cr.badCDS(); n > 0 {
+		env.Log.Warn().Int("rows", n).Str("first", where(c, rows, first)).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
 	}
 	env.Log.Debug().Dur("check", sum.phases.check).Dur("mutations", sum.phases.mutations).Dur("sites", sum.phases.sites).Dur("writers_waited", sum.phases.stalled).
 		Msg("calling time by phase, ms (checking and ordering rows; grouping, calling, naming, looking up and building mutation rows, alongside writing; building site rows, alongside writing)")
@@ -341,8 +347,10 @@ func where(c *CLI, rows []table.Alignment, i int) string {
 
 // pending is one distinct caller input: its result and its rows.
 type pending struct {
+	done chan struct{}   // closed when the fields below are set
 	res  *variant.Result // read-only: shared by every row with this input
-	tmpl *template       // for the gene of the first row
+	tmpl *template       // for the gene of the row that called it
+	err  error           // the input could not be called
 }
 
 // rowKey is everything a row's call depends on: its callKey before the
@@ -352,68 +360,148 @@ type rowKey struct {
 	query, queryCDS string
 }
 
-// caller calls rows on demand: a cohort repeats a few alleles many times,
-// so rows equal in every column the caller reads share one call, and so do
-// rows whose queries differ only outside what the caller sees (a synonymous
-// codon). Not safe for concurrent use.
-type caller struct {
-	c        *CLI
-	rows     []table.Alignment
-	calls    []call
-	cat      *catalog.Catalog
-	byRow    map[rowKey]*rowCall
-	memo     map[callKey]*pending
-	badCDS   int
-	badCDSAt int // the first such row in input order
-}
-
 // rowCall is what rows equal in every column the caller reads share.
 type rowCall struct {
+	done   chan struct{} // closed when p and protOK are set
 	p      *pending
 	protOK bool
 }
 
-func newCaller(c *CLI, rows []table.Alignment, calls []call, cat *catalog.Catalog) *caller {
-	return &caller{c: c, rows: rows, calls: calls, cat: cat, byRow: map[rowKey]*rowCall{}, memo: map[callKey]*pending{}, badCDSAt: len(rows)}
+// caller calls the rows to call, in output order, on workers running ahead
+// of the goroutine that builds output rows. A cohort repeats a few alleles
+// many times: rows equal in every column the caller reads share one call,
+// and so do rows whose queries differ only outside what the caller sees (a
+// synonymous codon). Calls are pure, so the output does not depend on which
+// worker made a call.
+type caller struct {
+	c      *CLI
+	rows   []table.Alignment
+	calls  []call
+	cat    *catalog.Catalog
+	order  []int           // the rows to call, in output order
+	chunks []chan struct{} // chunk k (order[k*callChunk:]) is called when closed
+
+	mu    sync.Mutex
+	byRow map[rowKey]*rowCall
+	memo  map[callKey]*pending
 }
 
-func (cr *caller) where(i int) string { return where(cr.c, cr.rows, i) }
+// callChunk is how many rows (in output order) a worker takes at a time.
+const callChunk = 256
 
-// call calls row i (a row not skipped) unless a row with the same input was.
-func (cr *caller) call(i int) (*pending, error) {
-	cl := &cr.calls[i]
-	if cl.p != nil {
-		return cl.p, nil
+func newCaller(c *CLI, rows []table.Alignment, calls []call, order []int, cat *catalog.Catalog) *caller {
+	cr := &caller{c: c, rows: rows, calls: calls, cat: cat, order: order,
+		byRow: make(map[rowKey]*rowCall, len(order)/4), memo: make(map[callKey]*pending, len(order)/4)}
+	cr.chunks = make([]chan struct{}, (len(order)+callChunk-1)/callChunk)
+	for k := range cr.chunks {
+		cr.chunks[k] = make(chan struct{})
 	}
+	return cr
+}
+
+// start calls every row on threads workers, chunk by chunk in output order;
+// stop ends them early.
+func (cr *caller) start(threads int, stop <-chan struct{}) {
+	var next atomic.Int64
+	for range max(1, threads) {
+		go func() {
+			for {
+				k := int(next.Add(1)) - 1
+				if k >= len(cr.chunks) {
+					return
+				}
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for _, i := range cr.order[k*callChunk : min((k+1)*callChunk, len(cr.order))] {
+					cr.call(i)
+				}
+				close(cr.chunks[k])
+			}
+		}()
+	}
+}
+
+// wait returns when the rows order[lo:hi] are called, or stop is closed.
+func (cr *caller) wait(lo, hi int, stop <-chan struct{}) bool {
+	for k := lo / callChunk; k <= (hi-1)/callChunk; k++ {
+		select {
+		case <-cr.chunks[k]:
+		case <-stop:
+			return false
+		}
+	}
+	return true
+}
+
+// err is the error of row i's call, naming the row.
+func (cr *caller) err(i int) error {
+	if p := cr.calls[i].p; p.err != nil {
+		return fmt.Errorf("%s: %w", where(cr.c, cr.rows, i), p.err)
+	}
+	return nil
+}
+
+// call calls row i (a row to call) unless a row with the same input was or
+// is being called.
+func (cr *caller) call(i int) {
+	cl := &cr.calls[i]
 	row := cl.row
 	k := rowKey{callKey: keyOf(row, "", false), query: row.Query, queryCDS: row.QueryCDS}
-	rc := cr.byRow[k]
-	if rc == nil {
+	cr.mu.Lock()
+	rc, ok := cr.byRow[k]
+	if !ok {
+		rc = &rowCall{done: make(chan struct{})}
+		cr.byRow[k] = rc
+	}
+	cr.mu.Unlock()
+	if ok {
+		<-rc.done
+	} else {
 		prot, protOK := queryProtein(row)
 		key := keyOf(row, prot, protOK)
-		p := cr.memo[key]
-		if p == nil {
-			in, err := inputOf(row, cl.ref, prot, protOK)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", cr.where(i), err)
-			}
-			res, err := variant.Call(in)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", cr.where(i), err)
-			}
-			p = &pending{res: res, tmpl: newTemplate(res, row.Gene, cl.ref, cr.cat)}
+		cr.mu.Lock()
+		p, ok := cr.memo[key]
+		if !ok {
+			p = &pending{done: make(chan struct{})}
 			cr.memo[key] = p
 		}
-		rc = &rowCall{p: p, protOK: protOK}
-		cr.byRow[k] = rc
+		cr.mu.Unlock()
+		if ok {
+			<-p.done
+		} else {
+			in, err := inputOf(row, cl.ref, prot, protOK)
+			if err == nil {
+				p.res, err = variant.Call(in)
+			}
+			if err == nil {
+				p.tmpl = newTemplate(p.res, row.Gene, cl.ref, cr.cat)
+			}
+			p.err = err
+			close(p.done)
+		}
+		rc.p, rc.protOK = p, protOK
+		close(rc.done)
 	}
 	cl.p = rc.p
 	cl.cdsOK = rc.protOK && row.QueryCDS != ""
-	if row.QueryCDS != "" && !rc.protOK {
-		cr.badCDS++
-		cr.badCDSAt = min(cr.badCDSAt, i)
+}
+
+// badCDS counts the rows whose query CDS does not translate to the aligned
+// query, and gives the first in input order (-1 if none).
+func (cr *caller) badCDS() (n, first int) {
+	first = -1
+	for i := range cr.calls {
+		cl := &cr.calls[i]
+		if cl.p != nil && cl.row.QueryCDS != "" && !cl.cdsOK {
+			if n++; first < 0 {
+				first = i
+			}
+		}
 	}
-	return cl.p, nil
+	return n, first
 }
 
 func loadCatalog(env *cli.Env, c *CLI, refs *refset.Set) (*catalog.Catalog, error) {
@@ -530,68 +618,72 @@ func sameUngapped(seq, aligned string) bool {
 
 // template is one result's mutation rows for one gene, in position order:
 // named, given their reference codons and looked up in the catalogue once.
-// The rows of each sample sharing the result are copies of it.
+// The rows of each sample sharing the result are made from it.
 type template struct {
 	gene string
+	ref  *refset.Reference
 	rows []templateRow
 }
 
 type templateRow struct {
-	m    table.Mutation // sample_id, copy and codon_alt left empty
-	ev   *variant.Event
-	hits []*catalog.Entry
+	ev       *variant.Event
+	symbol   string
+	codonRef string
+	hits     []*catalog.Entry
 	// perSample: the annotation depends on the sample (an entry has a
-	// combination rule); otherwise it is in m already.
+	// combination rule); otherwise it is known (or not) for every sample.
 	perSample bool
 }
 
 func newTemplate(res *variant.Result, gene string, ref *refset.Reference, cat *catalog.Catalog) *template {
-	t := &template{gene: gene, rows: make([]templateRow, len(res.Events))}
-	idx := make([]int, len(res.Events)) // the events in position order (the caller gives them so; kept stable)
+	t := &template{gene: gene, ref: ref, rows: make([]templateRow, len(res.Events))}
 	size := 0
-	for k := range idx {
-		idx[k] = k
+	for k := range res.Events {
+		t.rows[k].ev = &res.Events[k]
 		size += len(gene) + 1 + len(res.Events[k].Short) // a symbol's length
 	}
-	if !slices.IsSortedFunc(res.Events, func(a, b variant.Event) int { return cmp.Compare(a.Start, b.Start) }) {
-		slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(res.Events[a].Start, res.Events[b].Start) })
+	// in position order (the caller gives them so; kept stable)
+	if !slices.IsSortedFunc(t.rows, func(a, b templateRow) int { return cmp.Compare(a.ev.Start, b.ev.Start) }) {
+		slices.SortStableFunc(t.rows, func(a, b templateRow) int { return cmp.Compare(a.ev.Start, b.ev.Start) })
 	}
 	// every symbol in one string
 	buf := make([]byte, 0, size)
-	ends := make([]int, len(idx))
-	for j, k := range idx {
-		buf = variant.AppendSymbol(buf, gene, res.Events[k].Short)
-		ends[j] = len(buf)
+	for j := range t.rows {
+		buf = variant.AppendSymbol(buf, gene, t.rows[j].ev.Short)
 	}
 	symbols := string(buf)
-	for j, k := range idx {
+	for j := range t.rows {
 		r := &t.rows[j]
-		e := &res.Events[k]
-		r.ev = e
-		start := 0
-		if j > 0 {
-			start = ends[j-1]
-		}
-		r.m = table.Mutation{
-			Gene: gene, ReferenceID: ref.ID,
-			Position: int32(e.Start), EndPosition: int32(e.End), Ref: e.Ref, Alt: e.Alt, Type: string(e.Type),
-			HGVS: e.HGVS, Short: e.Short, Symbol: symbols[start:ends[j]], RetainedPct: e.RetainedPct,
-			CodonRef: codonRef(ref, e),
-		}
+		n := len(gene) + 1 + len(r.ev.Short)
+		r.symbol, symbols = symbols[:n], symbols[n:]
+		r.codonRef = codonRef(ref, r.ev)
 		if cat != nil {
-			r.m.CatalogName, r.m.CatalogVersion = cat.Name, cat.Version
-			r.hits = cat.Lookup(gene, *e)
+			r.hits = cat.Lookup(gene, *r.ev)
 			for _, h := range r.hits {
 				if len(h.Requires) > 0 {
 					r.perSample = true
 				}
 			}
-			if !r.perSample {
-				annotate(&r.m, catalog.Annotate(r.hits, nil))
-			}
 		}
 	}
 	return t
+}
+
+// row writes template row j for a row of the alignments table into m.
+func (t *template) row(j int, m *table.Mutation, cat *catalog.Catalog, has catalog.Has) {
+	r := &t.rows[j]
+	e := r.ev
+	*m = table.Mutation{
+		Gene: t.gene, ReferenceID: t.ref.ID,
+		Position: int32(e.Start), EndPosition: int32(e.End), Ref: e.Ref, Alt: e.Alt, Type: string(e.Type),
+		HGVS: e.HGVS, Short: e.Short, Symbol: r.symbol, RetainedPct: e.RetainedPct, CodonRef: r.codonRef,
+	}
+	if cat != nil {
+		m.CatalogName, m.CatalogVersion = cat.Name, cat.Version
+		if len(r.hits) > 0 {
+			annotate(m, catalog.Annotate(r.hits, has))
+		}
+	}
 }
 
 // annotate writes what the catalogue says into a row.
@@ -645,11 +737,11 @@ func sortedCalls(calls []call) []int {
 	return order
 }
 
-// mutationRows calls the rows of order (as sortedCalls gives them) and adds
-// every change to p, ordered by sample, gene, copy, reference and position;
+// mutationRows adds every change of the caller's rows to p, as their calls
+// are made, ordered by sample, gene, copy, reference and position;
 // it returns the number of rows and of known ones.
-func mutationRows(cr *caller, order []int, p *pipe[table.Mutation]) (n, known int, err error) {
-	calls := cr.calls
+func mutationRows(cr *caller, p *pipe[table.Mutation], stop <-chan struct{}) (n, known int, err error) {
+	calls, order := cr.calls, cr.order
 	type geneTemplate struct {
 		p    *pending
 		gene string
@@ -662,8 +754,11 @@ func mutationRows(cr *caller, order []int, p *pipe[table.Mutation]) (n, known in
 		for end < len(order) && calls[order[end]].row.SampleID == sample {
 			end++
 		}
+		if !cr.wait(g, end, stop) {
+			return n, known, errors.New("stopped")
+		}
 		for _, ci := range order[g:end] {
-			if _, err := cr.call(ci); err != nil {
+			if err := cr.err(ci); err != nil {
 				return n, known, err
 			}
 		}
@@ -682,17 +777,14 @@ func mutationRows(cr *caller, order []int, p *pipe[table.Mutation]) (n, known in
 			n += len(t.rows)
 			for j := range t.rows {
 				r := &t.rows[j]
+				if r.perSample && has == nil {
+					has = presence(calls, order[g:end])
+				}
 				m := p.add()
-				*m = r.m
+				t.row(j, m, cr.cat, has)
 				m.SampleID, m.Copy = row.SampleID, row.Copy
 				if cl.cdsOK {
 					m.CodonAlt = codonAlt(row.QueryCDS, r.ev)
-				}
-				if r.perSample {
-					if has == nil {
-						has = presence(calls, order[g:end])
-					}
-					annotate(m, catalog.Annotate(r.hits, has))
 				}
 				if m.Known {
 					known++
