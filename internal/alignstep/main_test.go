@@ -197,7 +197,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"empty sequence", ">q1 gene=gyrA\n>q2 gene=gyrA\nMKV\n", `record 1 ("q1"): empty sequence`, nil},
 		{"not amino acids", ">q1 gene=gyrA\nMKV1L\n", `character '1' at position 4`, nil},
-		{"duplicate ids", ">q1 gene=gyrA\nMKV\n>q1 gene=gyrA\nMKL\n", `duplicate id`, nil},
+		{"duplicate ids", ">q1 gene=gyrA\nMKV\n>q1 gene=gyrA\nMKL\n", `record 2 ("q1"): duplicate query id "q1" (also query 1)`, nil},
 		{"gene without reference", ">q1 gene=parC\nMKV\n", `no reference for gene "parC"`, nil},
 		{"no gene", ">q1\nMKV\n", `no gene`, nil},
 		{"empty file", "", "no FASTA records", nil},

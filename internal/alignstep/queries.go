@@ -34,7 +34,9 @@ func readQueries(path, gene, organism string, fn func([]query) error) error {
 		return readProteinTable(path, organism, fn)
 	}
 	batch := make([]query, 0, batchSize)
-	err := seqio.Read(path, seqio.Options{Alphabet: seqio.Protein}, func(r seqio.Record) error {
+	// Duplicate ids are refused by the caller, for tables and FASTA alike:
+	// one set of ids held, not two.
+	err := seqio.Read(path, seqio.Options{Alphabet: seqio.Protein, AllowDupID: true}, func(r seqio.Record) error {
 		q := query{seq: stripStop(r.Seq), where: fmt.Sprintf("%s record %d (%q)", path, r.N, r.ID)}
 		q.row.QueryID = r.ID
 		q.row.SampleID = r.Tag("sample")
