@@ -450,26 +450,13 @@ func (cr *caller) call(i int) {
 	cl := &cr.calls[i]
 	row := cl.row
 	k := rowKey{callKey: keyOf(row, "", false), query: row.Query, queryCDS: row.QueryCDS}
-	cr.mu.Lock()
-	rc, ok := cr.byRow[k]
-	if !ok {
-		rc = &rowCall{done: make(chan struct{})}
-		cr.byRow[k] = rc
-	}
-	cr.mu.Unlock()
-	if ok {
+	rc, mine := claim(&cr.mu, cr.byRow, k, func() *rowCall { return &rowCall{done: make(chan struct{})} })
+	if !mine {
 		<-rc.done
 	} else {
 		prot, protOK := queryProtein(row)
-		key := keyOf(row, prot, protOK)
-		cr.mu.Lock()
-		p, ok := cr.memo[key]
-		if !ok {
-			p = &pending{done: make(chan struct{})}
-			cr.memo[key] = p
-		}
-		cr.mu.Unlock()
-		if ok {
+		p, mine := claim(&cr.mu, cr.memo, keyOf(row, prot, protOK), func() *pending { return &pending{done: make(chan struct{})} })
+		if !mine {
 			<-p.done
 		} else {
 			in, err := inputOf(row, cl.ref, prot, protOK)
@@ -487,6 +474,19 @@ func (cr *caller) call(i int) {
 	}
 	cl.p = rc.p
 	cl.cdsOK = rc.protOK && row.QueryCDS != ""
+}
+
+// claim returns m[k] under mu, made by mk when absent; mine says this call
+// made it (and must fill it in, then close its done channel).
+func claim[K comparable, V any](mu *sync.Mutex, m map[K]*V, k K, mk func() *V) (v *V, mine bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	if v, ok := m[k]; ok {
+		return v, false
+	}
+	v = mk()
+	m[k] = v
+	return v, true
 }
 
 // badCDS counts the rows whose query CDS does not translate to the aligned

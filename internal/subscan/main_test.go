@@ -40,7 +40,12 @@ func writeAlignments(t *testing.T, dir string, inputs map[string]string) string 
 		row.SampleID, row.Copy, row.QueryID = sample, 1, sample+"_gyrA_1"
 		rows = append(rows, row)
 	}
-	path := filepath.Join(dir, "alignments.parquet")
+	return writeAlignmentRows(t, filepath.Join(dir, "alignments.parquet"), rows)
+}
+
+// writeAlignmentRows writes rows as an alignments table at path.
+func writeAlignmentRows(t *testing.T, path string, rows []table.Alignment) string {
+	t.Helper()
 	meta, _ := table.NewMeta(table.SchemaAlignments, []string{"test"})
 	w, err := table.Create[table.Alignment](path, meta)
 	if err != nil {
@@ -282,18 +287,7 @@ func TestMainBadRowMidStream(t *testing.T) {
 	bad.SampleID = "zz" // sorted last: called after the other rows were written
 	bad.AlignedRef = "W" + bad.AlignedRef[1:]
 	rows = append(rows, bad)
-	aln := filepath.Join(dir, "many.parquet")
-	meta, _ := table.NewMeta(table.SchemaAlignments, []string{"test"})
-	w, err := table.Create[table.Alignment](aln, meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rows...); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	aln := writeAlignmentRows(t, filepath.Join(dir, "many.parquet"), rows)
 	out, sites := filepath.Join(dir, "m.parquet"), filepath.Join(dir, "s.parquet")
 	code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--catalog", sal, "--catalog-lenient", "--out", out, "--sites", sites)
 	if code != cli.ExitFail {
