@@ -14,6 +14,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/wtscan/wtscan/internal/fsx"
 )
 
 // Part is one 1-based inclusive interval of a feature on the forward strand.
@@ -85,12 +87,16 @@ func lines(path string, fn func(n int, line string) error) error {
 		return err
 	}
 	defer rc.Close()
-	sc := bufio.NewScanner(rc)
+	src := &fsx.ErrRecorder{R: rc}
+	sc := bufio.NewScanner(src)
 	sc.Buffer(make([]byte, 1<<20), 1<<30)
 	n := 0
 	for sc.Scan() {
 		n++
 		if err := fn(n, strings.TrimRight(sc.Text(), "\r")); err != nil {
+			if src.Cut() { // the line was cut short: say why
+				return fmt.Errorf("%s line %d: %w (truncated or corrupt file?)", path, n, src.Err)
+			}
 			return err
 		}
 	}

@@ -1,6 +1,9 @@
 package annot
 
 import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -62,6 +65,25 @@ func TestGFF3Errors(t *testing.T) {
 				t.Errorf("error %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestGFF3TruncatedGzip: a .gff.gz cut mid-line is reported as cut, with the
+// line, not as a malformed line.
+func TestGFF3TruncatedGzip(t *testing.T) {
+	var text strings.Builder
+	text.WriteString("##gff-version 3\n")
+	for i := range 5000 {
+		fmt.Fprintf(&text, "c1\tx\tCDS\t%d\t%d\t.\t+\t0\tID=p%d;gene=g%d\n", 10*i+1, 10*i+9, i, i)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(text.String()))
+	zw.Close()
+	p := writeFile(t, "cut.gff.gz", gz.String()[:gz.Len()/2])
+	_, err := ReadGFF3(p)
+	if err == nil || !strings.Contains(err.Error(), p+" line ") || !strings.Contains(err.Error(), "truncated or corrupt file") {
+		t.Errorf("error %v, want the file, a line and that it is cut", err)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 	"github.com/shenwei356/xopen"
+
+	"github.com/wtscan/wtscan/internal/fsx"
 )
 
 // Reader streams rows of type T from a Parquet or TSV table.
@@ -22,6 +24,7 @@ type Reader[T any] struct {
 	close func() error
 	// TSV state
 	sc     *bufio.Scanner
+	src    *fsx.ErrRecorder // what sc reads, with the error it met
 	lineNo int
 	fields []int // struct column index for each TSV column, -1 for extra columns
 	cols   []column
@@ -128,12 +131,13 @@ func (r *Reader[T]) openTSV(schema string) error {
 	}
 	r.close = in.Close
 	r.Meta = Meta{Schema: schema}
-	r.sc = bufio.NewScanner(in)
+	r.src = &fsx.ErrRecorder{R: in}
+	r.sc = bufio.NewScanner(r.src)
 	r.sc.Buffer(make([]byte, 1<<20), 1<<30)
 	if !r.sc.Scan() {
 		in.Close()
 		if err := r.sc.Err(); err != nil {
-			return fmt.Errorf("read %s: %w", r.path, err)
+			return fmt.Errorf("read %s: %w", r.path, readErr(err))
 		}
 		return fmt.Errorf("%s: empty file (no header line)", r.path)
 	}
@@ -167,7 +171,11 @@ func (r *Reader[T]) openTSV(schema string) error {
 	if len(missing) > 0 {
 		in.Close()
 		name, _, _ := strings.Cut(schema, "/")
-		return fmt.Errorf("%s line 1: not a %s table: missing required columns: %s", r.path, name, strings.Join(missing, ", "))
+		article := "a"
+		if strings.ContainsRune("aeiou", rune(name[0])) {
+			article = "an"
+		}
+		return fmt.Errorf("%s line 1: not %s %s table: missing required columns: %s", r.path, article, name, strings.Join(missing, ", "))
 	}
 	return nil
 }
@@ -185,7 +193,7 @@ func (r *Reader[T]) Read(rows []T) (int, error) {
 	for n < len(rows) {
 		if !r.sc.Scan() {
 			if err := r.sc.Err(); err != nil {
-				return n, fmt.Errorf("read %s line %d: %w", r.path, r.lineNo+1, err)
+				return n, fmt.Errorf("read %s line %d: %w", r.path, r.lineNo+1, readErr(err))
 			}
 			return n, io.EOF
 		}
@@ -196,6 +204,9 @@ func (r *Reader[T]) Read(rows []T) (int, error) {
 		}
 		parts := strings.Split(line, "\t")
 		if len(parts) != len(r.fields) {
+			if r.src.Cut() { // the last line, cut short
+				return n, fmt.Errorf("read %s line %d: %w", r.path, r.lineNo, readErr(r.src.Err))
+			}
 			return n, fmt.Errorf("%s line %d: %d fields, header has %d", r.path, r.lineNo, len(parts), len(r.fields))
 		}
 		var row T
@@ -204,6 +215,9 @@ func (r *Reader[T]) Read(rows []T) (int, error) {
 			if j := r.fields[i]; j >= 0 {
 				c := r.cols[j]
 				if err := parseField(v.Field(c.index), c, s); err != nil {
+					if r.src.Cut() {
+						return n, fmt.Errorf("read %s line %d: %w", r.path, r.lineNo, readErr(r.src.Err))
+					}
 					return n, fmt.Errorf("%s line %d: %w", r.path, r.lineNo, err)
 				}
 			}
@@ -244,4 +258,15 @@ func ReadAll[T any](path, schema string) ([]T, Meta, error) {
 			return nil, r.Meta, err
 		}
 	}
+}
+
+// readErr says what a read error of a (possibly compressed) text table means.
+func readErr(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("unexpected end of file (truncated or corrupt compressed input?): %w", err)
+	}
+	if msg := err.Error(); strings.Contains(msg, "gzip") || strings.Contains(msg, "flate") {
+		return fmt.Errorf("corrupt compressed input: %w", err)
+	}
+	return err
 }

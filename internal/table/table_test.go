@@ -1,6 +1,7 @@
 package table
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -114,6 +115,30 @@ func TestTSVErrors(t *testing.T) {
 				t.Fatalf("err = %v, want %q with the path", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestTruncatedGzip: a .tsv.gz cut short names the line and says why.
+func TestTruncatedGzip(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "t.tsv.gz")
+	meta, _ := NewMeta("test/1", nil)
+	w, err := Create[row](p, meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20000 {
+		w.Write(row{SampleID: fmt.Sprintf("S%06d", i), Position: int32(i), Score: float64(i) / 7})
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(p)
+	cut := filepath.Join(dir, "cut.tsv.gz")
+	os.WriteFile(cut, data[:len(data)/2], 0o644)
+	_, _, err = ReadAll[row](cut, "test/1")
+	if err == nil || !strings.Contains(err.Error(), cut+" line ") || !strings.Contains(err.Error(), "truncated or corrupt compressed input") {
+		t.Fatalf("err = %v, want the file, a line and the cause", err)
 	}
 }
 
