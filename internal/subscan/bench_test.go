@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -43,7 +44,14 @@ var (
 
 func benchWorkload(b *testing.B) benchFiles {
 	b.Helper()
-	benchOnce.Do(func() { bench, benchErr = makeBenchWorkload() })
+	benchOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "wtscan-subscan-bench")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		bench, benchErr = makeWorkload(dir, 10000)
+	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
 	}
@@ -58,14 +66,12 @@ func runTool(main func(context.Context, []string, io.Reader, io.Writer, io.Write
 	return nil
 }
 
-func makeBenchWorkload() (benchFiles, error) {
-	dir, err := os.MkdirTemp("", "wtscan-subscan-bench")
-	if err != nil {
-		return benchFiles{}, err
-	}
+// makeWorkload writes n simulated queries (wtscan-simulate's defaults, six
+// synthetic references), their alignments and a catalogue into dir.
+func makeWorkload(dir string, n int) (benchFiles, error) {
 	f := benchFiles{dir: dir, refs: filepath.Join(dir, "refs.faa"), queries: filepath.Join(dir, "queries.faa"),
 		alignments: filepath.Join(dir, "alignments.parquet"), catalog: filepath.Join(dir, "catalog.tsv")}
-	if err := runTool(simulate.Main, "--synthetic", "6", "--seed", "1", "-n", "10000", "--refs-out", f.refs, "--fasta-out", f.queries); err != nil {
+	if err := runTool(simulate.Main, "--synthetic", "6", "--seed", "1", "-n", strconv.Itoa(n), "--refs-out", f.refs, "--fasta-out", f.queries); err != nil {
 		return f, err
 	}
 	if err := runTool(alignstep.Main, "--references", f.refs, "--queries", f.queries, "--out", f.alignments); err != nil {

@@ -306,3 +306,34 @@ func TestMainBadRowMidStream(t *testing.T) {
 		t.Errorf("files left in %s: %v", dir, names)
 	}
 }
+
+// TestDeterministicAcrossThreads: calls are made by workers in whatever
+// order they finish; the tables must not depend on it.
+func TestDeterministicAcrossThreads(t *testing.T) {
+	dir := t.TempDir()
+	f, err := makeWorkload(dir, 3000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first [2][]byte
+	for _, j := range []string{"1", "2", "3", "8"} {
+		for k, ext := range []string{"parquet", "tsv"} {
+			out, sites := filepath.Join(dir, "m."+ext), filepath.Join(dir, "s."+ext)
+			if code, errs := runMain(t, "--alignments", f.alignments, "--references", f.refs, "--catalog", f.catalog,
+				"--out", out, "--sites", sites, "-j", j); code != 0 {
+				t.Fatalf("-j %s: exit %d: %s", j, code, errs)
+			}
+			m, _ := os.ReadFile(out)
+			s, _ := os.ReadFile(sites)
+			got := append(m, s...)
+			if first[k] == nil {
+				first[k] = got
+				if len(m) < 1000 || len(s) < 1000 {
+					t.Fatalf("tables too small to tell: %d and %d bytes", len(m), len(s))
+				}
+			} else if !bytes.Equal(got, first[k]) {
+				t.Errorf("-j %s: %s tables differ from -j 1's", j, ext)
+			}
+		}
+	}
+}
