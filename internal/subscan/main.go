@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
@@ -218,7 +219,7 @@ func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, 
 		sum.phases.sites = building
 	}
 	sum.work = sum.phases.check + sum.phases.mutations + sum.phases.sites
-	sum.distinct, sum.skipped = len(cr.memo), skipped // the workers are done: every row was waited for
+	sum.distinct, sum.skipped = cr.nMemo, skipped // the workers are done: every row was waited for
 	if skipped > 0 {
 		env.Log.Warn().Int("rows", skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
 	}
@@ -347,6 +348,7 @@ func where(c *CLI, rows []table.Alignment, i int) string {
 
 // pending is one distinct caller input: its result and its rows.
 type pending struct {
+	key  callKey
 	done chan struct{}   // closed when the fields below are set
 	res  *variant.Result // read-only: shared by every row with this input
 	tmpl *template       // for the gene of the row that called it
@@ -362,6 +364,7 @@ type rowKey struct {
 
 // rowCall is what rows equal in every column the caller reads share.
 type rowCall struct {
+	key    rowKey
 	done   chan struct{} // closed when p and protOK are set
 	p      *pending
 	protOK bool
@@ -381,9 +384,11 @@ type caller struct {
 	order  []int           // the rows to call, in output order
 	chunks []chan struct{} // chunk k (order[k*callChunk:]) is called when closed
 
+	seed  maphash.Seed
 	mu    sync.Mutex
-	byRow map[rowKey]*rowCall
-	memo  map[callKey]*pending
+	byRow map[uint64][]*rowCall // by rowKey's hash
+	memo  map[uint64][]*pending // by callKey's hash
+	nMemo int
 }
 
 // callChunk is how many rows (in output order) a worker takes at a time.
@@ -391,7 +396,7 @@ const callChunk = 256
 
 func newCaller(c *CLI, rows []table.Alignment, calls []call, order []int, cat *catalog.Catalog) *caller {
 	cr := &caller{c: c, rows: rows, calls: calls, cat: cat, order: order,
-		byRow: make(map[rowKey]*rowCall, len(order)/4), memo: make(map[callKey]*pending, len(order)/4)}
+		seed: maphash.MakeSeed(), byRow: make(map[uint64][]*rowCall, len(order)/4), memo: make(map[uint64][]*pending, len(order)/4)}
 	cr.chunks = make([]chan struct{}, (len(order)+callChunk-1)/callChunk)
 	for k := range cr.chunks {
 		cr.chunks[k] = make(chan struct{})
@@ -450,12 +455,15 @@ func (cr *caller) call(i int) {
 	cl := &cr.calls[i]
 	row := cl.row
 	k := rowKey{callKey: keyOf(row, "", false), query: row.Query, queryCDS: row.QueryCDS}
-	rc, mine := claim(&cr.mu, cr.byRow, k, func() *rowCall { return &rowCall{done: make(chan struct{})} })
+	rc, mine := claim(&cr.mu, cr.byRow, rowHashOf(cr.seed, &k), func(rc *rowCall) bool { return rc.key == k },
+		func() *rowCall { return &rowCall{key: k, done: make(chan struct{})} })
 	if !mine {
 		<-rc.done
 	} else {
 		prot, protOK := queryProtein(row)
-		p, mine := claim(&cr.mu, cr.memo, keyOf(row, prot, protOK), func() *pending { return &pending{done: make(chan struct{})} })
+		key := keyOf(row, prot, protOK)
+		p, mine := claim(&cr.mu, cr.memo, callHashOf(cr.seed, &key), func(p *pending) bool { return p.key == key },
+			func() *pending { cr.nMemo++; return &pending{key: key, done: make(chan struct{})} })
 		if !mine {
 			<-p.done
 		} else {
@@ -476,17 +484,58 @@ func (cr *caller) call(i int) {
 	cl.cdsOK = rc.protOK && row.QueryCDS != ""
 }
 
-// claim returns m[k] under mu, made by mk when absent; mine says this call
-// made it (and must fill it in, then close its done channel).
-func claim[K comparable, V any](mu *sync.Mutex, m map[K]*V, k K, mk func() *V) (v *V, mine bool) {
+// claim finds the entry of m under hash h that same accepts, or adds the
+// one mk makes; mine says this call made it (and must fill it in, then close
+// its done channel). Hashing and comparing whole sequences, the costly part,
+// happen outside mu; only the map itself is locked.
+func claim[V any](mu *sync.Mutex, m map[uint64][]*V, h uint64, same func(*V) bool, mk func() *V) (v *V, mine bool) {
+	mu.Lock()
+	seen := m[h] // entries are only ever appended: this view stays valid
+	mu.Unlock()
+	for _, v := range seen {
+		if same(v) {
+			return v, false
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if v, ok := m[k]; ok {
-		return v, false
+	for _, v := range m[h][len(seen):] { // added meanwhile
+		if same(v) {
+			return v, false
+		}
 	}
 	v = mk()
-	m[k] = v
+	m[h] = append(m[h], v)
 	return v, true
+}
+
+// rowHashOf and callHashOf are the hash functions claim is given; a test
+// makes every key collide.
+var rowHashOf, callHashOf = hashRowKey, hashCallKey
+
+// hashRowKey and hashCallKey hash the keys, field by field.
+func hashRowKey(seed maphash.Seed, k *rowKey) uint64 {
+	return mix(hashCallKey(seed, &k.callKey), seed, k.query, k.queryCDS)
+}
+
+func hashCallKey(seed maphash.Seed, k *callKey) uint64 {
+	h := uint64(uint32(k.queryStart))<<32 | uint64(uint32(k.queryEnd))
+	h = h*0x9E3779B97F4A7C15 ^ (uint64(uint32(k.queryLen))<<32 | uint64(uint32(k.refPos)))
+	var flags uint64
+	for i, f := range [...]bool{k.partialStart, k.partialEnd, k.protOK} {
+		if f {
+			flags |= 1 << i
+		}
+	}
+	h = h*0x9E3779B97F4A7C15 ^ flags
+	return mix(h, seed, k.referenceID, k.frameshifts, k.alignedQuery, k.alignedRef, k.before, k.after)
+}
+
+func mix(h uint64, seed maphash.Seed, ss ...string) uint64 {
+	for _, s := range ss {
+		h = h*0x9E3779B97F4A7C15 ^ maphash.String(seed, s)
+	}
+	return h
 }
 
 // badCDS counts the rows whose query CDS does not translate to the aligned
