@@ -170,16 +170,19 @@ type summary struct {
 	// rows, calling, naming, looking up and building rows the writers had
 	// to wait for (that work runs alongside writing, in output order).
 	calling time.Duration
-	// work is all the time spent calling, waited for or not.
+	// work is the time spent calling, waited for or not: checking and
+	// ordering, and the row builders' time (waiting for the workers'
+	// calls included, waiting for the writers not).
 	work   time.Duration
 	phases struct{ check, mutations, sites, stalled time.Duration }
 }
 
 // callTables calls every alignment row and hands the mutations and sites
-// rows, in batches and in order, to writeMuts and writeSites. Rows are
-// called and built on one goroutine, in output order, while the batches
-// before are written: neither table is held whole in memory, and calling
-// costs the step little more than the writing it runs beside.
+// rows, in batches and in order, to writeMuts and writeSites. Workers call
+// the rows in output order while one goroutine builds the output rows as
+// their calls are made and the batches before are written: neither output
+// table is held whole in memory, and calling costs the step little more
+// than the writing it runs beside.
 func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, cat *catalog.Catalog,
 	writeMuts func([]table.Mutation) error, writeSites func([]table.Site) error) (summary, error) {
 	var sum summary
