@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -68,5 +69,29 @@ func TestWithoutRuntimeFlags(t *testing.T) {
 	got := strings.Join(withoutRuntimeFlags([]string{"--in", "x", "-j", "4", "--threads=2", "-j8", "--log-format", "json", "--progress", "never", "--out", "y"}), " ")
 	if got != "--in x --out y" {
 		t.Fatalf("got %q", got)
+	}
+}
+
+func TestGCHeadroom(t *testing.T) {
+	t.Setenv("GOGC", "")
+	percent := func() int { p := debug.SetGCPercent(100); debug.SetGCPercent(p); return p }
+	before := percent()
+	restore := GCHeadroom(60<<20, 256<<20)
+	if got := percent(); got != 426 {
+		t.Errorf("60 MB live, 256 MB headroom: GC percent %d, want 426", got)
+	}
+	restore()
+	if got := percent(); got != before {
+		t.Errorf("restored to %d, want %d", got, before)
+	}
+	restore = GCHeadroom(1<<30, 256<<20) // more live than headroom: Go's default stays
+	if got := percent(); got != 100 {
+		t.Errorf("1 GB live: GC percent %d, want 100", got)
+	}
+	restore()
+	t.Setenv("GOGC", "50")
+	GCHeadroom(60<<20, 256<<20)()
+	if got := percent(); got != before {
+		t.Errorf("with GOGC set: GC percent %d, want it untouched (%d)", got, before)
 	}
 }
