@@ -108,8 +108,9 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 
 // runtimeFlags change how a run goes, not what it writes; they are left out
 // of the command line recorded in outputs, so outputs are byte-identical
-// whatever --threads is.
-var runtimeFlags = map[string]bool{"-j": true, "--threads": true, "--log-level": true, "--log-format": true, "--progress": true}
+// whatever --threads (or wtscan-subscan's --rows-in-memory) is.
+var runtimeFlags = map[string]bool{"-j": true, "--threads": true, "--log-level": true, "--log-format": true, "--progress": true,
+	"--rows-in-memory": true}
 
 func withoutRuntimeFlags(args []string) []string {
 	out := make([]string, 0, len(args))

@@ -162,11 +162,11 @@ func BenchmarkCalling(b *testing.B) {
 	defer restore()
 	var distinct int
 	for b.Loop() {
-		calls, _, err := checkRows(c, rows, refs)
+		calls, _, err := checkRows(c, &inputRows{rows: rows}, refs)
 		if err != nil {
 			b.Fatal(err)
 		}
-		cr := newCaller(c, rows, calls, sortedCalls(calls), cat)
+		cr := newCaller(c, &inputRows{rows: rows}, calls, sortedCalls(calls), cat)
 		stop := make(chan struct{})
 		cr.start(env.Threads(), stop)
 		cr.wait(0, len(cr.order), stop)
@@ -185,7 +185,7 @@ func BenchmarkCallingAndRows(b *testing.B) {
 	var sum summary
 	var err error
 	for b.Loop() {
-		if sum, err = callTables(env, c, rows, refs, cat, func([]table.Mutation) error { return nil }, func([]table.Site) error { return nil }); err != nil {
+		if sum, err = callTables(env, c, &inputRows{rows: rows}, refs, cat, func([]table.Mutation) error { return nil }, func([]table.Site) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -46,11 +46,16 @@ type CLI struct {
 	CatalogName     string `placeholder:"NAME" help:"Catalogue name written in catalog_name (default: the format's name, or the wtscan TSV's source column)."`
 	CatalogVersion  string `placeholder:"VERSION" help:"Catalogue version written in catalog_version (default: from the catalogue where it says)."`
 
+	RowsInMemory int `default:"250000" placeholder:"N" help:"Alignment rows held in memory at once (a row takes some 3-6 KB). A larger table is read once for its sample ids, then once per batch of samples of at most N rows. Output does not depend on it."`
+
 	CallFailed bool `help:"Also call changes in alignments of quality FAILED. By default they are skipped (their catalogue sites NOT_COVERED) unless the gene is disrupted: a frameshift, a premature stop, or a query ending inside the reference."`
 }
 
 // Validate checks rules that involve several flags.
 func (c *CLI) Validate() error {
+	if c.RowsInMemory < 1 {
+		return fmt.Errorf("--rows-in-memory must be at least 1")
+	}
 	if c.Sites != "" && c.Catalog == "" {
 		return fmt.Errorf("--sites needs --catalog (the sites are the catalogue's)")
 	}
@@ -95,11 +100,25 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	rows, _, err := table.ReadAll[table.Alignment](c.Alignments, table.SchemaAlignments)
+	// The rows are sorted by sample before anything is written. A table of
+	// up to --rows-in-memory rows is read once and held; a larger one is
+	// read once for its sample ids, then once more per batch of samples.
+	first, whole, err := readRows(c.Alignments, c.RowsInMemory)
 	if err != nil {
 		return nil, err
 	}
-	defer cli.GCHeadroom(alignmentBytes(rows), 256<<20)()
+	var passes []*inputRows
+	if whole {
+		passes = []*inputRows{{rows: first}}
+		defer cli.GCHeadroom(alignmentBytes(first), 256<<20)()
+	} else {
+		first = nil
+		if passes, err = samplePasses(c.Alignments, c.RowsInMemory); err != nil {
+			return nil, err
+		}
+		env.Log.Info().Int("rows_in_memory", c.RowsInMemory).Int("passes", len(passes)).
+			Msg("the alignments table has more rows than --rows-in-memory: it is read again for each batch of samples")
+	}
 	inputs := append([]string{c.Alignments}, refs.Files...)
 	if cat != nil {
 		inputs = append(inputs, cat.Files...)
@@ -130,9 +149,27 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		defer sw.Abort()
 		writeSites = func(rows []table.Site) error { return sw.Write(rows...) }
 	}
-	sum, err := callTables(env, c, rows, refs, cat, func(rows []table.Mutation) error { return mw.Write(rows...) }, writeSites)
-	if err != nil {
-		return nil, err
+	var sum summary
+	nRows := 0
+	for k, pass := range passes {
+		if !whole { // this batch of samples' rows
+			if err := readPass(c.Alignments, pass); err != nil {
+				return nil, err
+			}
+		}
+		s, err := callTables(env, c, pass, refs, cat, func(rows []table.Mutation) error { return mw.Write(rows...) }, writeSites)
+		if err != nil {
+			return nil, err
+		}
+		nRows += len(pass.rows)
+		sum.add(s)
+		passes[k] = nil // its rows can go
+	}
+	if sum.skipped > 0 {
+		env.Log.Warn().Int("rows", sum.skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
+	}
+	if sum.badCDS > 0 {
+		env.Log.Warn().Int("rows", sum.badCDS).Str("first", sum.badCDSWhere).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
 	}
 	if err := mw.Close(); err != nil {
 		return nil, err
@@ -143,7 +180,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 			return nil, err
 		}
 	}
-	counts := map[string]any{"alignments": len(rows), "distinct_calls": sum.distinct, "not_called": sum.skipped, "mutations": sum.mutations,
+	counts := map[string]any{"alignments": nRows, "distinct_calls": sum.distinct, "not_called": sum.skipped, "mutations": sum.mutations,
 		"known": sum.known, "out": c.Out, "calling_seconds": sum.calling.Seconds(), "calling_work_seconds": sum.work.Seconds()}
 	if c.Sites != "" {
 		counts["sites"] = sum.sites
@@ -162,9 +199,120 @@ func alignmentBytes(rows []table.Alignment) int64 {
 	return n
 }
 
+// add adds the counts and times of another pass.
+func (s *summary) add(o summary) {
+	s.distinct += o.distinct
+	s.skipped += o.skipped
+	s.mutations += o.mutations
+	s.known += o.known
+	s.sites += o.sites
+	if o.badCDS > 0 && (s.badCDS == 0 || o.badCDSAt < s.badCDSAt) {
+		s.badCDSAt, s.badCDSWhere = o.badCDSAt, o.badCDSWhere
+	}
+	s.badCDS += o.badCDS
+	s.calling += o.calling
+	s.work += o.work
+	s.phases.check += o.phases.check
+	s.phases.mutations += o.phases.mutations
+	s.phases.sites += o.phases.sites
+	s.phases.stalled += o.phases.stalled
+}
+
+// readRows reads up to limit rows of path; whole says that was all of them.
+func readRows(path string, limit int) (rows []table.Alignment, whole bool, err error) {
+	r, err := table.Open[table.Alignment](path, table.SchemaAlignments)
+	if err != nil {
+		return nil, false, err
+	}
+	defer r.Close()
+	buf := make([]table.Alignment, 1024)
+	for {
+		n, err := r.Read(buf)
+		rows = append(rows, buf[:n]...)
+		if err == io.EOF {
+			return rows, true, nil
+		}
+		if err != nil {
+			return nil, false, err
+		}
+		if len(rows) > limit {
+			return rows, false, nil
+		}
+	}
+}
+
+// sampleOnly is the one column read to plan passes over a large table.
+type sampleOnly struct {
+	SampleID string `parquet:"sample_id"`
+}
+
+// samplePasses reads the sample ids of path and cuts the sorted samples into
+// batches of at most limit rows (a sample with more rows is a batch of its
+// own). Each pass lists the rows (1-based numbers) of its samples.
+func samplePasses(path string, limit int) ([]*inputRows, error) {
+	ids, _, err := table.ReadAll[sampleOnly](path, table.SchemaAlignments)
+	if err != nil {
+		return nil, err
+	}
+	rowsOf := map[string][]int{}
+	for i, r := range ids {
+		rowsOf[r.SampleID] = append(rowsOf[r.SampleID], i+1)
+	}
+	samples := make([]string, 0, len(rowsOf))
+	for s := range rowsOf {
+		samples = append(samples, s)
+	}
+	slices.Sort(samples)
+	var passes []*inputRows
+	for _, s := range samples {
+		if len(passes) == 0 || len(passes[len(passes)-1].nums)+len(rowsOf[s]) > limit && len(passes[len(passes)-1].nums) > 0 {
+			passes = append(passes, &inputRows{})
+		}
+		last := passes[len(passes)-1]
+		last.nums = append(last.nums, rowsOf[s]...)
+	}
+	for _, p := range passes {
+		slices.Sort(p.nums) // input order within the pass
+	}
+	return passes, nil
+}
+
+// readPass reads path again and keeps the rows pass lists.
+func readPass(path string, pass *inputRows) error {
+	r, err := table.Open[table.Alignment](path, table.SchemaAlignments)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	pass.rows = make([]table.Alignment, 0, len(pass.nums))
+	buf := make([]table.Alignment, 1024)
+	num := 0 // rows read so far
+	for {
+		n, err := r.Read(buf)
+		for i := range buf[:n] {
+			num++
+			if k := len(pass.rows); k < len(pass.nums) && pass.nums[k] == num {
+				pass.rows = append(pass.rows, buf[i])
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(pass.rows) != len(pass.nums) {
+		return fmt.Errorf("%s: %d rows now, fewer than when it was first read (did it change during the run?)", path, num)
+	}
+	return nil
+}
+
 // summary counts what callTables did.
 type summary struct {
 	distinct, skipped, mutations, known, sites int
+	badCDS, badCDSAt                           int // rows whose query_cds does not translate to the aligned query; the first's number
+	badCDSWhere                                string
 	// calling is the wall time calling adds to reading and writing tables:
 	// checking and ordering the rows, and whatever of grouping identical
 	// rows, calling, naming, looking up and building rows the writers had
@@ -183,18 +331,18 @@ type summary struct {
 // their calls are made and the batches before are written: neither output
 // table is held whole in memory, and calling costs the step little more
 // than the writing it runs beside.
-func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, cat *catalog.Catalog,
+func callTables(env *cli.Env, c *CLI, in *inputRows, refs *refset.Set, cat *catalog.Catalog,
 	writeMuts func([]table.Mutation) error, writeSites func([]table.Site) error) (summary, error) {
 	var sum summary
 	start := time.Now()
-	calls, skipped, err := checkRows(c, rows, refs)
+	calls, skipped, err := checkRows(c, in, refs)
 	if err != nil {
 		return sum, err
 	}
 	order := sortedCalls(calls)
 	sum.phases.check = time.Since(start)
 	sum.calling = sum.phases.check
-	cr := newCaller(c, rows, calls, order, cat)
+	cr := newCaller(c, in, calls, order, cat)
 	stop := make(chan struct{})
 	defer close(stop)
 	cr.start(env.Threads(), stop)
@@ -223,11 +371,8 @@ func callTables(env *cli.Env, c *CLI, rows []table.Alignment, refs *refset.Set, 
 	}
 	sum.work = sum.phases.check + sum.phases.mutations + sum.phases.sites
 	sum.distinct, sum.skipped = cr.nMemo, skipped // the workers are done: every row was waited for
-	if skipped > 0 {
-		env.Log.Warn().Int("rows", skipped).Str("file", c.Alignments).Msg("alignments not called (quality FAILED or empty; use --call-failed to call FAILED ones); their catalogue sites are NOT_COVERED")
-	}
 	if n, first := cr.badCDS(); n > 0 {
-		env.Log.Warn().Int("rows", n).Str("first", where(c, rows, first)).Msg("query_cds does not translate to the aligned query: codons not reported for these rows")
+		sum.badCDS, sum.badCDSAt, sum.badCDSWhere = n, in.num(first), where(c, in, first)
 	}
 	env.Log.Debug().Dur("check", sum.phases.check).Dur("mutations", sum.phases.mutations).Dur("sites", sum.phases.sites).Dur("writers_waited", sum.phases.stalled).
 		Msg("calling time by phase, ms (checking and ordering rows; grouping, calling, naming, looking up and building mutation rows, alongside writing; building site rows, alongside writing)")
@@ -317,17 +462,18 @@ func runPipe[T any](write func([]T) error, produce func(p *pipe[T]) error) (buil
 
 // checkRows checks every row against the references, in input order, and
 // marks the rows not to call.
-func checkRows(c *CLI, rows []table.Alignment, refs *refset.Set) ([]call, int, error) {
+func checkRows(c *CLI, in *inputRows, refs *refset.Set) ([]call, int, error) {
+	rows := in.rows
 	calls := make([]call, len(rows))
 	skipped := 0
 	for i := range rows {
 		row := &rows[i]
 		ref := refs.ByID(row.ReferenceID)
 		if ref == nil {
-			return nil, 0, fmt.Errorf("%s: reference %q is not in %s (were the alignments made against other references?)", where(c, rows, i), row.ReferenceID, c.References)
+			return nil, 0, fmt.Errorf("%s: reference %q is not in %s (were the alignments made against other references?)", where(c, in, i), row.ReferenceID, c.References)
 		}
 		if int(row.RefLength) != len(ref.Protein) {
-			return nil, 0, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where(c, rows, i), row.RefLength, ref.ID, c.References, len(ref.Protein))
+			return nil, 0, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where(c, in, i), row.RefLength, ref.ID, c.References, len(ref.Protein))
 		}
 		calls[i] = call{row: row, ref: ref}
 		switch {
@@ -343,10 +489,24 @@ func checkRows(c *CLI, rows []table.Alignment, refs *refset.Set) ([]call, int, e
 	return calls, skipped, nil
 }
 
-// where names row i in errors.
-func where(c *CLI, rows []table.Alignment, i int) string {
-	row := &rows[i]
-	return fmt.Sprintf("alignments %s row %d (sample %s, gene %s, copy %d, reference %s)", c.Alignments, i+1, row.SampleID, row.Gene, row.Copy, row.ReferenceID)
+// where names row i of rows in errors, by its number in the input.
+func where(c *CLI, rows *inputRows, i int) string {
+	row := &rows.rows[i]
+	return fmt.Sprintf("alignments %s row %d (sample %s, gene %s, copy %d, reference %s)", c.Alignments, rows.num(i), row.SampleID, row.Gene, row.Copy, row.ReferenceID)
+}
+
+// inputRows are alignment rows and their 1-based numbers in the input
+// (nums nil: rows[i] is row i+1).
+type inputRows struct {
+	rows []table.Alignment
+	nums []int
+}
+
+func (r *inputRows) num(i int) int {
+	if r.nums == nil {
+		return i + 1
+	}
+	return r.nums[i]
 }
 
 // pending is one distinct caller input: its result and its rows.
@@ -381,7 +541,7 @@ type rowCall struct {
 // worker made a call.
 type caller struct {
 	c      *CLI
-	rows   []table.Alignment
+	in     *inputRows
 	calls  []call
 	cat    *catalog.Catalog
 	order  []int           // the rows to call, in output order
@@ -397,8 +557,8 @@ type caller struct {
 // callChunk is how many rows (in output order) a worker takes at a time.
 const callChunk = 256
 
-func newCaller(c *CLI, rows []table.Alignment, calls []call, order []int, cat *catalog.Catalog) *caller {
-	cr := &caller{c: c, rows: rows, calls: calls, cat: cat, order: order,
+func newCaller(c *CLI, in *inputRows, calls []call, order []int, cat *catalog.Catalog) *caller {
+	cr := &caller{c: c, in: in, calls: calls, cat: cat, order: order,
 		seed: maphash.MakeSeed(), byRow: make(map[uint64][]*rowCall, len(order)/4), memo: make(map[uint64][]*pending, len(order)/4)}
 	cr.chunks = make([]chan struct{}, (len(order)+callChunk-1)/callChunk)
 	for k := range cr.chunks {
@@ -447,7 +607,7 @@ func (cr *caller) wait(lo, hi int, stop <-chan struct{}) bool {
 // err is the error of row i's call, naming the row.
 func (cr *caller) err(i int) error {
 	if p := cr.calls[i].p; p.err != nil {
-		return fmt.Errorf("%s: %w", where(cr.c, cr.rows, i), p.err)
+		return fmt.Errorf("%s: %w", where(cr.c, cr.in, i), p.err)
 	}
 	return nil
 }

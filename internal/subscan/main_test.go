@@ -3,6 +3,7 @@ package subscan
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"hash/maphash"
 	"os"
 	"path/filepath"
@@ -365,4 +366,54 @@ func TestHashCollisions(t *testing.T) {
 	if got := tables("collided"); got != want {
 		t.Error("tables differ when every hash collides")
 	}
+}
+
+// TestRowsInMemory: a table larger than --rows-in-memory is read in passes
+// over batches of samples; the tables are the same, from Parquet or TSV,
+// and an error still names the row by its number in the input.
+func TestRowsInMemory(t *testing.T) {
+	dir := t.TempDir()
+	f, err := makeWorkload(dir, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _, err := table.ReadAll[table.Alignment](f.alignments, table.SchemaAlignments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tsv := writeAlignmentRows(t, filepath.Join(dir, "alignments.tsv.gz"), rows)
+	tables := func(aln, name string, extra ...string) (string, string) {
+		out, sites := filepath.Join(dir, name+"-m.tsv"), filepath.Join(dir, name+"-s.tsv")
+		args := append([]string{"--alignments", aln, "--references", f.refs, "--catalog", f.catalog,
+			"--out", out, "--sites", sites, "--log-format", "json"}, extra...)
+		code, errs := runMain(t, args...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, errs)
+		}
+		m, _ := os.ReadFile(out)
+		s, _ := os.ReadFile(sites)
+		return string(m) + string(s), errs
+	}
+	want, _ := tables(f.alignments, "whole")
+	for _, aln := range []string{f.alignments, tsv} {
+		got, log := tables(aln, "passes", "--rows-in-memory", "300")
+		if !strings.Contains(log, `"passes":`) {
+			t.Errorf("%s: no passes in the log:\n%s", aln, log)
+		}
+		if got != want {
+			t.Errorf("%s: tables read in passes differ from those read whole", aln)
+		}
+	}
+
+	// a corrupt row in a later pass is named by its input row number
+	const bad = 1500
+	rows[bad].AlignedRef = "-" + rows[bad].AlignedRef[1:]
+	rows[bad].AlignedQuery = "-" + rows[bad].AlignedQuery[1:]
+	corrupt := writeAlignmentRows(t, filepath.Join(dir, "corrupt.parquet"), rows)
+	out := filepath.Join(dir, "c-m.tsv")
+	code, errs := runMain(t, "--alignments", corrupt, "--references", f.refs, "--out", out, "--rows-in-memory", "300")
+	if code != cli.ExitFail || !strings.Contains(errs, fmt.Sprintf("row %d (sample %s,", bad+1, rows[bad].SampleID)) {
+		t.Errorf("exit %d, want 1 naming row %d:\n%s", code, bad+1, errs)
+	}
+	noFile(t, out)
 }
