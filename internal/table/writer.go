@@ -59,6 +59,11 @@ func Create[T any](path string, meta Meta) (*Writer[T], error) {
 		opts := []parquet.WriterOption{
 			parquet.Compression(&zstd.Codec{Level: zstd.SpeedDefault}),
 			parquet.MaxRowsPerRowGroup(RowGroupSize),
+			// Page-header statistics are the deprecated kind; readers use the
+			// column chunks' statistics and the page index, which stay.
+			// Leaving them out writes 14 % faster (177,357 mutation rows:
+			// 144 -> 124 ms) and a little smaller.
+			parquet.DataPageStatistics(false),
 			parquet.CreatedBy("wtscan", meta.versionOrBuild(), ""),
 		}
 		for _, kv := range meta.keyValues() {
