@@ -191,11 +191,6 @@ func newInput(kind, path string, m *table.Meta, sum string, rows int) inputFile 
 	return f
 }
 
-var mutationTypes = map[string]bool{
-	"substitution": true, "deletion": true, "insertion": true, "delins": true, "nonsense": true,
-	"start_lost": true, "stop_lost": true, "frameshift": true, "truncation": true,
-}
-
 func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
@@ -211,7 +206,7 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 			return fmt.Errorf("%s: position %d is not a 1-based reference position", where, r.Position)
 		case r.EndPosition != 0 && r.EndPosition < r.Position:
 			return fmt.Errorf("%s: end_position %d before position %d", where, r.EndPosition, r.Position)
-		case !mutationTypes[r.Type]:
+		case !variant.ValidType(r.Type):
 			return fmt.Errorf("%s: unknown type %q", where, r.Type)
 		}
 		k := recKey{
@@ -235,8 +230,6 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 	return nil
 }
 
-var siteStatuses = map[string]bool{"WT": true, "MUT": true, "NOT_COVERED": true, "AMBIGUOUS": true}
-
 func (c *cohort) addSites(b *batch[table.Site]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
@@ -248,7 +241,7 @@ func (c *cohort) addSites(b *batch[table.Site]) error {
 		if r.Position < 1 {
 			return fmt.Errorf("%s: position %d is not a 1-based reference position", where, r.Position)
 		}
-		if !siteStatuses[r.Status] {
+		if !variant.ValidStatus(r.Status) {
 			return fmt.Errorf("%s: status %q is not one of WT, MUT, NOT_COVERED, AMBIGUOUS", where, r.Status)
 		}
 		k := siteKey{g, r.Position}
@@ -260,16 +253,16 @@ func (c *cohort) addSites(b *batch[table.Site]) error {
 		st.rowAny.set(s)
 		c.geneSiteAny[g].set(s)
 		switch r.Status {
-		case "WT":
+		case variant.StatusWT:
 			st.wt++
-		case "MUT":
+		case variant.StatusMut:
 			st.mut++
-		case "NOT_COVERED":
+		case variant.StatusNotCovered:
 			st.nc++
-		case "AMBIGUOUS":
+		case variant.StatusAmbiguous:
 			st.amb++
 		}
-		if r.Status == "WT" || r.Status == "MUT" {
+		if r.Status == variant.StatusWT || r.Status == variant.StatusMut {
 			st.rowCovered.set(s)
 			c.geneSiteCov[g].set(s)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/table"
+	"github.com/wtscan/wtscan/internal/variant"
 )
 
 // loaded is one table read leniently, with where each row came from.
@@ -509,11 +510,6 @@ func alignFiles(alns []*loaded[table.Alignment]) string {
 	return strings.Join(names, ", ")
 }
 
-var mutationTypes = map[string]bool{
-	"substitution": true, "deletion": true, "insertion": true, "delins": true, "nonsense": true,
-	"start_lost": true, "stop_lost": true, "frameshift": true, "truncation": true,
-}
-
 // residuesAt compares ref (one or more residues, '*' for the stop after the
 // last residue) with the reference protein from 1-based position pos. It
 // returns "" when they agree, or what the reference has there.
@@ -553,7 +549,7 @@ func checkMutations(t *loaded[table.Mutation], rs *refs, fs *Findings) {
 		w := t.where(i, rec)
 		requireNonEmpty(fs, w, map[string]string{"sample_id": m.SampleID, "gene": m.Gene, "type": m.Type})
 		checkSampleID(fs, w, m.SampleID)
-		if m.Type != "" && !mutationTypes[m.Type] {
+		if m.Type != "" && !variant.ValidType(m.Type) {
 			fs.Errorf(w, "mutation.type", "type %q is not one of substitution, deletion, insertion, delins, nonsense, start_lost, stop_lost, frameshift, truncation", m.Type)
 		}
 		if m.Position < 1 || m.EndPosition < m.Position {
@@ -597,8 +593,6 @@ func checkMutations(t *loaded[table.Mutation], rs *refs, fs *Findings) {
 	}
 }
 
-var siteStatuses = map[string]bool{"WT": true, "MUT": true, "NOT_COVERED": true, "AMBIGUOUS": true}
-
 // checkSites validates a sites table.
 func checkSites(t *loaded[table.Site], rs *refs, fs *Findings) {
 	for i := range t.rows {
@@ -610,11 +604,11 @@ func checkSites(t *loaded[table.Site], rs *refs, fs *Findings) {
 			fs.Errorf(w, "site.coords", "position %d: positions start at 1", s.Position)
 		}
 		switch {
-		case s.Status != "" && !siteStatuses[s.Status]:
+		case s.Status != "" && !variant.ValidStatus(s.Status):
 			fs.Errorf(w, "site.status", "status %q is not WT, MUT, NOT_COVERED or AMBIGUOUS", s.Status)
-		case s.Status == "WT" && !strings.EqualFold(s.Observed, s.Ref):
+		case s.Status == variant.StatusWT && !strings.EqualFold(s.Observed, s.Ref):
 			fs.Errorf(w, "site.status", "status WT but observed %q differs from ref %q", s.Observed, s.Ref)
-		case s.Status == "MUT" && (s.Observed == "" || strings.EqualFold(s.Observed, s.Ref)):
+		case s.Status == variant.StatusMut && (s.Observed == "" || strings.EqualFold(s.Observed, s.Ref)):
 			fs.Errorf(w, "site.status", "status MUT but observed %q is the reference residue %q (or empty)", s.Observed, s.Ref)
 		}
 		if ref := rs.forGene(s.Gene, ""); ref != nil && isResidues(s.Ref) && s.Position >= 1 {

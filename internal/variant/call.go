@@ -36,6 +36,12 @@ const (
 	Truncation   Type = "truncation"
 )
 
+// Types lists every change type.
+var Types = []Type{Substitution, Deletion, Insertion, Delins, Nonsense, StartLost, StopLost, Frameshift, Truncation}
+
+// ValidType reports whether t names a change type.
+func ValidType(t string) bool { return slices.Contains(Types, Type(t)) }
+
 // Event is one change against the reference.
 type Event struct {
 	Type Type
@@ -545,6 +551,15 @@ const (
 	StatusNotCovered = "NOT_COVERED"
 	StatusAmbiguous  = "AMBIGUOUS"
 )
+
+// ValidStatus reports whether s is a site status.
+func ValidStatus(s string) bool {
+	switch s {
+	case StatusWT, StatusMut, StatusNotCovered, StatusAmbiguous:
+		return true
+	}
+	return false
+}
 
 // Site returns the status of reference position pos and the residue observed
 // there ("-" when deleted or absent, "" when not covered).
