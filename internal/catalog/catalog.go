@@ -301,11 +301,28 @@ func parseRequirement(s string) (Requirement, error) {
 }
 
 func parseToken(raw string) (Token, error) {
-	i := strings.LastIndexByte(raw, '_')
-	if i <= 0 || i == len(raw)-1 {
+	gene, ref, pos, alts, ok := splitSymbol(raw)
+	if !ok || len(ref) != 1 {
 		return Token{}, fmt.Errorf("combination token %q is not gene_RefPosAlt (like gyrA_D82G)", raw)
 	}
-	gene, mut := raw[:i], raw[i+1:]
+	alts = strings.ReplaceAll(alts, ".", "")
+	for a := 0; a < len(alts); a++ {
+		if !isLetter(alts[a]) && alts[a] != '*' {
+			return Token{}, fmt.Errorf("combination token %q: %q is not an amino-acid code", raw, alts[a])
+		}
+	}
+	return Token{Gene: gene, Pos: pos, Ref: upper(ref[0]), Alts: strings.ToUpper(alts), Raw: raw}, nil
+}
+
+// splitSymbol splits gene_RefPosAlt (gyrA_S83L, ompK36_GD134del) at its last
+// underscore into the gene, the reference residues (letters), the position
+// and what follows it.
+func splitSymbol(sym string) (gene, ref string, pos int, alt string, ok bool) {
+	i := strings.LastIndexByte(sym, '_')
+	if i <= 0 || i == len(sym)-1 {
+		return "", "", 0, "", false
+	}
+	gene, mut := sym[:i], sym[i+1:]
 	j := 0
 	for j < len(mut) && isLetter(mut[j]) {
 		j++
@@ -314,17 +331,11 @@ func parseToken(raw string) (Token, error) {
 	for k < len(mut) && mut[k] >= '0' && mut[k] <= '9' {
 		k++
 	}
-	if j != 1 || k == j {
-		return Token{}, fmt.Errorf("combination token %q is not gene_RefPosAlt (like gyrA_D82G)", raw)
+	if j == 0 || k == j {
+		return "", "", 0, "", false
 	}
-	pos, _ := strconv.Atoi(mut[j:k])
-	alts := strings.ReplaceAll(mut[k:], ".", "")
-	for a := 0; a < len(alts); a++ {
-		if !isLetter(alts[a]) && alts[a] != '*' {
-			return Token{}, fmt.Errorf("combination token %q: %q is not an amino-acid code", raw, alts[a])
-		}
-	}
-	return Token{Gene: gene, Pos: pos, Ref: upper(mut[0]), Alts: strings.ToUpper(alts), Raw: raw}, nil
+	pos, _ = strconv.Atoi(mut[j:k])
+	return gene, mut[:j], pos, mut[k:], true
 }
 
 func isLetter(c byte) bool { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') }

@@ -340,24 +340,11 @@ func (c *Catalog) parseAMRFinder(file string, data []byte, organism string) Prob
 // amrEntry parses an AMRFinderPlus mutation symbol such as gyrA_S83L,
 // nfsA_K141STOP, ompK36_D135DGD (insertion) or ompK36_GD134del.
 func amrEntry(sym string) (*Entry, error) {
-	i := strings.LastIndexByte(sym, '_')
-	if i <= 0 {
+	gene, ref, pos, alt, ok := splitSymbol(sym)
+	if !ok || strings.Trim(alt, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != "" {
 		return nil, fmt.Errorf("mutation symbol %q is not gene_RefPosAlt", sym)
 	}
-	gene, mut := sym[:i], sym[i+1:]
-	j := 0
-	for j < len(mut) && isLetter(mut[j]) {
-		j++
-	}
-	k := j
-	for k < len(mut) && mut[k] >= '0' && mut[k] <= '9' {
-		k++
-	}
-	if j == 0 || k == j || strings.Trim(mut[k:], "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != "" {
-		return nil, fmt.Errorf("mutation symbol %q is not gene_RefPosAlt", sym)
-	}
-	pos, _ := strconv.Atoi(mut[j:k])
-	ref, alt := strings.ToUpper(mut[:j]), mut[k:]
+	ref = strings.ToUpper(ref)
 	e := &Entry{Gene: gene, Position: pos, EndPosition: pos + len(ref) - 1, Ref: ref}
 	switch {
 	case alt == "STOP":

@@ -35,11 +35,15 @@ type Reference struct {
 
 // Codon returns the CDS codon of 1-based protein position pos, or "" when the
 // reference has no CDS.
-func (r *Reference) Codon(pos int) string {
-	if r.CDS == nil || pos < 1 || 3*pos > len(r.CDS) {
+func (r *Reference) Codon(pos int) string { return Codon(r.CDS, pos) }
+
+// Codon returns the codon of cds for 1-based protein position pos, or "" when
+// cds is nil or too short.
+func Codon(cds []byte, pos int) string {
+	if cds == nil || pos < 1 || 3*pos > len(cds) {
 		return ""
 	}
-	return string(r.CDS[3*pos-3 : 3*pos])
+	return string(cds[3*pos-3 : 3*pos])
 }
 
 // Set is a loaded reference set.

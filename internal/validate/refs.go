@@ -28,12 +28,7 @@ type refEntry struct {
 }
 
 // codon returns the CDS codon at 1-based protein position pos, or "".
-func (r *refEntry) codon(pos int) string {
-	if r.CDS == nil || pos < 1 || 3*pos > len(r.CDS) {
-		return ""
-	}
-	return string(r.CDS[3*pos-3 : 3*pos])
-}
+func (r *refEntry) codon(pos int) string { return refset.Codon(r.CDS, pos) }
 
 // refs is a reference set loaded leniently: every problem is reported and
 // every usable record kept, so the checks that need references still run.
