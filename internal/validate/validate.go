@@ -285,35 +285,23 @@ type tableMeta struct {
 // checkSheetIDs warns once per table and sample about sample ids that the
 // sample sheet does not list.
 func checkSheetIDs(ids map[string]bool, prots []*loaded[table.Protein], alns []*loaded[table.Alignment], muts []*loaded[table.Mutation], sites []*loaded[table.Site], fs *Findings) {
-	report := func(seen map[string]bool, id string, w Where) {
-		if id == "" || ids[id] || seen[id] {
-			return
-		}
-		seen[id] = true
-		fs.Warnf(w, "samples.unknown", "sample %q is not in the sample sheet", id)
-	}
-	for _, t := range prots {
+	unknownSamples(ids, prots, func(r *table.Protein) string { return r.SampleID }, fs)
+	unknownSamples(ids, alns, func(r *table.Alignment) string { return r.SampleID }, fs)
+	unknownSamples(ids, muts, func(r *table.Mutation) string { return r.SampleID }, fs)
+	unknownSamples(ids, sites, func(r *table.Site) string { return r.SampleID }, fs)
+}
+
+// unknownSamples warns once per table and sample id that ids lacks.
+func unknownSamples[T any](ids map[string]bool, tables []*loaded[T], sample func(*T) string, fs *Findings) {
+	for _, t := range tables {
 		seen := map[string]bool{}
 		for i := range t.rows {
-			report(seen, t.rows[i].SampleID, t.where(i, t.rows[i].SampleID))
-		}
-	}
-	for _, t := range alns {
-		seen := map[string]bool{}
-		for i := range t.rows {
-			report(seen, t.rows[i].SampleID, t.where(i, t.rows[i].SampleID))
-		}
-	}
-	for _, t := range muts {
-		seen := map[string]bool{}
-		for i := range t.rows {
-			report(seen, t.rows[i].SampleID, t.where(i, t.rows[i].SampleID))
-		}
-	}
-	for _, t := range sites {
-		seen := map[string]bool{}
-		for i := range t.rows {
-			report(seen, t.rows[i].SampleID, t.where(i, t.rows[i].SampleID))
+			id := sample(&t.rows[i])
+			if id == "" || ids[id] || seen[id] {
+				continue
+			}
+			seen[id] = true
+			fs.Warnf(t.where(i, id), "samples.unknown", "sample %q is not in the sample sheet", id)
 		}
 	}
 }
