@@ -169,7 +169,7 @@ func BenchmarkCalling(b *testing.B) {
 		cr := newCaller(c, &inputRows{rows: rows}, calls, sortedCalls(calls), cat)
 		stop := make(chan struct{})
 		cr.start(env.Threads(), stop)
-		cr.wait(0, len(cr.order), stop)
+		cr.wait(0, len(cr.order))
 		close(stop)
 		distinct = cr.nMemo
 	}

@@ -7,7 +7,6 @@ package subscan
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"io"
@@ -85,8 +84,8 @@ type call struct {
 	row     *table.Alignment
 	ref     *refset.Reference
 	p       *pending // the distinct input the row shares (nil when skipped, or not called yet)
-	skipped string
-	cdsOK   bool // the row's query CDS translates to its aligned query: codons can be reported
+	skipped bool     // not called: quality FAILED (without --call-failed, gene not disrupted) or an empty alignment
+	cdsOK   bool     // the row's query CDS translates to its aligned query: codons can be reported
 }
 
 func run(env *cli.Env, c *CLI) (map[string]any, error) {
@@ -348,7 +347,7 @@ func callTables(env *cli.Env, c *CLI, in *inputRows, refs *refset.Set, cat *cata
 	cr.start(env.Threads(), stop)
 	building, stalled, err := runPipe(writeMuts, func(p *pipe[table.Mutation]) error {
 		var err error
-		sum.mutations, sum.known, err = mutationRows(cr, p, stop)
+		sum.mutations, sum.known, err = mutationRows(cr, p)
 		return err
 	})
 	if err != nil {
@@ -476,13 +475,8 @@ func checkRows(c *CLI, in *inputRows, refs *refset.Set) ([]call, int, error) {
 			return nil, 0, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where(c, in, i), row.RefLength, ref.ID, c.References, len(ref.Protein))
 		}
 		calls[i] = call{row: row, ref: ref}
-		switch {
-		case row.Quality == "FAILED" && !c.CallFailed && !disrupted(row):
-			calls[i].skipped = "quality FAILED"
-		case row.AlignedQuery == "":
-			calls[i].skipped = "empty alignment"
-		}
-		if calls[i].skipped != "" {
+		calls[i].skipped = row.Quality == "FAILED" && !c.CallFailed && !disrupted(row) || row.AlignedQuery == ""
+		if calls[i].skipped {
 			skipped++
 		}
 	}
@@ -592,16 +586,12 @@ func (cr *caller) start(threads int, stop <-chan struct{}) {
 	}
 }
 
-// wait returns when the rows order[lo:hi] are called, or stop is closed.
-func (cr *caller) wait(lo, hi int, stop <-chan struct{}) bool {
+// wait returns when the rows order[lo:hi] are called. The workers stop
+// early only once callTables returns, after every wait.
+func (cr *caller) wait(lo, hi int) {
 	for k := lo / callChunk; k <= (hi-1)/callChunk; k++ {
-		select {
-		case <-cr.chunks[k]:
-		case <-stop:
-			return false
-		}
+		<-cr.chunks[k]
 	}
-	return true
 }
 
 // err is the error of row i's call, naming the row.
@@ -937,7 +927,7 @@ func presence(calls []call, group []int) catalog.Has {
 func sortedCalls(calls []call) []int {
 	var order []int
 	for i, cl := range calls {
-		if cl.skipped == "" {
+		if !cl.skipped {
 			order = append(order, i)
 		}
 	}
@@ -952,7 +942,7 @@ func sortedCalls(calls []call) []int {
 // mutationRows adds every change of the caller's rows to p, as their calls
 // are made, ordered by sample, gene, copy, reference and position;
 // it returns the number of rows and of known ones.
-func mutationRows(cr *caller, p *pipe[table.Mutation], stop <-chan struct{}) (n, known int, err error) {
+func mutationRows(cr *caller, p *pipe[table.Mutation]) (n, known int, err error) {
 	calls, order := cr.calls, cr.order
 	type geneTemplate struct {
 		p    *pending
@@ -966,9 +956,7 @@ func mutationRows(cr *caller, p *pipe[table.Mutation], stop <-chan struct{}) (n,
 		for end < len(order) && calls[order[end]].row.SampleID == sample {
 			end++
 		}
-		if !cr.wait(g, end, stop) {
-			return n, known, errors.New("stopped")
-		}
+		cr.wait(g, end)
 		for _, ci := range order[g:end] {
 			if err := cr.err(ci); err != nil {
 				return n, known, err

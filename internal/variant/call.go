@@ -320,7 +320,7 @@ func Call(in Input) (*Result, error) {
 			continue
 		}
 		res.frameshift[fs] = true
-		res.Events = append(res.Events, Event{Type: Frameshift, Start: fs, End: fs, Ref: oneByte(refAt(fs))})
+		res.Events = append(res.Events, Event{Type: Frameshift, Start: fs, End: fs, Ref: Residue(refAt(fs))})
 	}
 
 	if len(res.frameshift) > 0 {
@@ -411,7 +411,7 @@ func pct(kept, total int) float64 {
 
 // pointEvent is a single mismatch column.
 func pointEvent(pos int, r, q byte, qpos, refLen int) Event {
-	e := Event{Type: Substitution, Start: pos, End: pos, Ref: oneByte(r), Alt: oneByte(q), QStart: qpos, QEnd: qpos}
+	e := Event{Type: Substitution, Start: pos, End: pos, Ref: Residue(r), Alt: Residue(q), QStart: qpos, QEnd: qpos}
 	switch {
 	case q == '*':
 		e.Type = Nonsense
@@ -514,7 +514,7 @@ func (r *Result) buildObserved() {
 		}
 	}
 	for _, a := range r.Ambiguous {
-		set(a.Pos, oneByte(a.Residue))
+		set(a.Pos, Residue(a.Residue))
 	}
 	// By position; of several at one position the last set wins. Both
 	// lists are in position order already, as a rule.
@@ -538,8 +538,6 @@ var oneByteStrings = func() (t [256]string) {
 	}
 	return t
 }()
-
-func oneByte(c byte) string { return oneByteStrings[c] }
 
 // Residue returns residue c as a string, without allocating.
 func Residue(c byte) string { return oneByteStrings[c] }
@@ -576,7 +574,7 @@ func (r *Result) Site(pos int, ref []byte) (status, observed string) {
 	if r.frameshift[pos] {
 		return StatusMut, "fs"
 	}
-	wt := oneByte(upper(ref[pos-1]))
+	wt := Residue(upper(ref[pos-1]))
 	k := sort.Search(len(r.observed), func(i int) bool { return r.observed[i].pos > pos }) - 1
 	if k < 0 || r.observed[k].pos != pos {
 		return StatusWT, wt
