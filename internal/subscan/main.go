@@ -218,12 +218,16 @@ func (s *summary) add(o summary) {
 }
 
 // readRows reads up to limit rows of path; whole says that was all of them.
+// A Parquet table says how many rows it has: a larger one is not read here.
 func readRows(path string, limit int) (rows []table.Alignment, whole bool, err error) {
 	r, err := table.Open[table.Alignment](path, table.SchemaAlignments)
 	if err != nil {
 		return nil, false, err
 	}
 	defer r.Close()
+	if r.NumRows() > int64(limit) {
+		return nil, false, nil
+	}
 	buf := make([]table.Alignment, 1024)
 	for {
 		n, err := r.Read(buf)

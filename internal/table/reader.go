@@ -228,6 +228,15 @@ func (r *Reader[T]) Read(rows []T) (int, error) {
 	return n, nil
 }
 
+// NumRows is the number of rows of a Parquet table (from its footer), or -1
+// for a TSV table, whose rows are not known before they are read.
+func (r *Reader[T]) NumRows() int64 {
+	if r.pq != nil {
+		return r.pq.NumRows()
+	}
+	return -1
+}
+
 // Line is the TSV line of the last row read (0 for Parquet).
 func (r *Reader[T]) Line() int { return r.lineNo }
 
