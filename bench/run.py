@@ -94,6 +94,11 @@ def measure(label, cmd, log, cwd=None, stdin_closed=False):
     return wall, rss / 1024.0, cpu
 
 
+def med(xs):
+    """The median (the upper one of an even count)."""
+    return sorted(xs)[len(xs) // 2]
+
+
 def done_line(log):
     """The JSON summary a wtscan step logs when it finishes ("message": "done")."""
     with open(log) as f:
@@ -128,7 +133,6 @@ def subscan_rounds(a, out, logs, T, N):
         if not al or not sub:
             return ["wtscan-subscan: a run failed (see %s)" % logs], None, []
         runs.append((al, sub, done_line(log)))
-    med = lambda xs: sorted(xs)[len(xs) // 2]
     align_wall = med([al[0] for al, _, _ in runs])
     sub_wall = med([sub[0] for _, sub, _ in runs])
     sub_cpu = med([sub[2] for _, sub, _ in runs])
@@ -425,7 +429,6 @@ def main():
     if first and align_runs:
         walls = [first["wall_s"]] + [w for w, _, _ in align_runs]
         cpus = [first["cpu_s"]] + [c for _, _, c in align_runs]
-        med = lambda xs: sorted(xs)[len(xs) // 2]
         first["wall_s"], first["cpu_s"] = med(walls), med(cpus)
         first["wall_s_full"], first["cpu_s_full"] = first["wall_s"], first["cpu_s"]
         first["pairs_per_s"] = N / first["wall_s"]
