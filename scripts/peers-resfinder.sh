@@ -23,6 +23,9 @@
 #   peers-resfinder.tsv        every call of either tool, joined: sample, species,
 #                              gene, change, resfinder, wtscan, agree
 #   peers-resfinder-times.tsv  wall seconds per genome and tool
+#   peers-resfinder-cds.tsv    every ResFinder call checked against the genome's
+#                              own CDS (scripts/peers_cds_check.py: blastn places
+#                              the gene, transeq -table 11 translates, needle aligns)
 #   peers-resfinder/<sample>/  each tool's own output (ResFinder's folder, m.tsv, s.tsv, logs)
 # and a summary on stdout (times, ratio, agreements).
 #
@@ -47,7 +50,7 @@ PY=/usr/bin/python3
 RESFINDER=$(command -v run_resfinder.py || echo /usr/bin/run_resfinder.py)
 
 die() { echo "peers-resfinder: $*" >&2; exit 1; }
-for f in "$PY" "$RESFINDER" /usr/bin/time /usr/bin/blastn; do
+for f in "$PY" "$RESFINDER" /usr/bin/time /usr/bin/blastn /usr/bin/transeq /usr/bin/needle; do
   [ -x "$f" ] || die "$f not found (bash scripts/install-deps.sh)"
 done
 for s in extract align subscan; do
@@ -79,6 +82,8 @@ find "$db" -name '*.gz' -exec gunzip -f {} +
 
 mkdir -p "$OUT/peers-resfinder"
 times="$OUT/peers-resfinder-times.tsv"
+cds="$OUT/peers-resfinder-cds.tsv"
+rm -f "$cds"
 manifest="$tmp/manifest.tsv"
 printf 'sample\tspecies\tfolder\tgenome\tresfinder_s\twtscan_s\n' > "$times"
 printf 'sample\tspecies\tresfinder_dir\twtscan_mutations\n' > "$manifest"
@@ -132,6 +137,10 @@ while IFS=$'\t' read -r sample species folder genome; do
   ws=$(awk '{ s += $1 } END { printf "%.2f", s }' "$tmp/w1.s" "$tmp/w2.s" "$tmp/w3.s")
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sample" "$species" "$folder" "$(basename "$genome")" "$rs" "$ws" >> "$times"
   printf '%s\t%s\t%s\t%s\n' "$sample" "$species" "$d/resfinder" "$d/mutations.tsv" >> "$manifest"
+  # The independent check of ResFinder's calls: the genome's own CDS (blastn, transeq, needle).
+  "$PY" scripts/peers_cds_check.py --genome "$g" --folder "$ref" --resfinder "$d/resfinder" --sample "$sample" --all \
+    > "$tmp/cds.tsv" || die "$sample: CDS check failed"
+  if [ ! -s "$cds" ]; then cat "$tmp/cds.tsv" > "$cds"; else tail -n +2 "$tmp/cds.tsv" >> "$cds"; fi
   rm -f "$g"
   echo "  $sample: ResFinder $rs s, wtscan $ws s"
 done < <(genomes)
