@@ -21,6 +21,7 @@ Usage: peers_cds_check.py --genome G.fna --folder DB/klebsiella --resfinder OUTD
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -103,6 +104,40 @@ def orf(contigs, where, ref_len):
     return nt.upper()
 
 
+def check_nucleotide(a, gene, cs, fsa):
+    """RNA genes and promoters: the genome's base at each called reference position (blastn alignment)."""
+    out = run(["blastn", "-query", fsa, "-subject", a.genome, "-outfmt",
+               "6 qstart qend sstart send bitscore qseq sseq", "-max_target_seqs", "5", "-dust", "no"])
+    hsps = [line.split("\t") for line in out.splitlines()]
+    if not hsps:
+        for c in cs:
+            print("\t".join([a.sample, gene, c["text"], "known" if c["known"] else "unknown", "", "", "",
+                             "gene not found by blastn"]))
+        return
+    qs, _, _, _, _, qseq, sseq = max(hsps, key=lambda f: float(f[4]))
+    base = {}
+    ins = {}
+    qp = int(qs) - 1
+    for x, y in zip(qseq, sseq.strip()):
+        if x != "-":
+            qp += 1
+            base[qp] = y
+        else:
+            ins[qp] = ins.get(qp, "") + y
+    for c in cs:
+        p = c["position"]
+        text = c["text"]
+        m = re.match(r"^[nr]\.(\d+)([ACGT])>([ACGT])$", text.split(" - ")[0])
+        got = base.get(p, "")
+        if m:
+            verdict = (f"confirmed: position {p} {m.group(2)}>{got}" if got == m.group(3)
+                       else f"genome has {got or 'no base'} at {p} (reference {m.group(2)})")
+        else:
+            ctx = "".join(base.get(k, "") + ins.get(k, "") for k in range(p - 3, p + 4))
+            verdict = f"genome around {p - 3}..{p + 3}: {ctx} (insertions after a position shown inline)"
+        print("\t".join([a.sample, gene, text, "known" if c["known"] else "unknown", "", got, "", verdict]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--genome", required=True)
@@ -113,6 +148,10 @@ def main():
     a = ap.parse_args()
 
     contigs = dict(read_fasta(a.genome))
+    rna = set()
+    if os.path.exists(f"{a.folder}/RNA_genes.txt"):
+        with open(f"{a.folder}/RNA_genes.txt") as f:
+            rna = {line.strip() for line in f if line.strip() and not line.startswith("#")}
     calls = read_resfinder(a.resfinder, a.sample)
     by_gene = {}
     for c in calls:
@@ -126,10 +165,8 @@ def main():
                     print("\t".join([a.sample, gene, c["text"], str(c["known"]), "", "", "", f"no {gene}.fsa"]))
                 continue
             ref_nt = read_fasta(fsa)[0][1].upper()
-            if len(ref_nt) % 3 != 0:
-                for c in cs:
-                    print("\t".join([a.sample, gene, c["text"], str(c["known"]), "", "", "",
-                                     "nucleotide target (not a CDS): not checked here"]))
+            if gene in rna or "promoter" in gene or len(ref_nt) % 3 != 0:
+                check_nucleotide(a, gene, cs, fsa)
                 continue
             ref_aa = transeq(ref_nt, tmp).rstrip("*")
             where = place(fsa, a.genome, tmp)

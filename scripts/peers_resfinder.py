@@ -243,6 +243,10 @@ def main():
     kagree = sum(st["known_agree"] for st in stats.values())
     ratio = f"{tot['rf'] / tot['wt']:.1f}x" if tot["wt"] > 0 else "-"
     print(f"  {'total':<18} {tot['rf']:>8.2f}s {tot['wt']:>6.2f}s {ratio:>6}   {rows:>5} {agree:>5}")
+    for s in samples:
+        st = times[s["sample"]].get("resfinder_status", "ok")
+        if st and st != "ok":
+            print(f"  NOTE: ResFinder on {s['sample']}: {st} (its PointFinder tables were written and are used)")
     print(f"  every call: {agree} agree, {rows - agree} disagree; calls either tool says the database knows: "
           f"{kagree} agree, {krows - kagree} disagree")
 
