@@ -31,7 +31,7 @@
 #
 # Knobs (environment): PEERS_THREADS (1: wtscan's -j; ResFinder's blastn runs
 # on one core), PEERS_SAMPLES (space-separated sample names to run, default all),
-# PEERS_OUT, RESFINDER_DB (/usr/share/resfinder/db), POINTFINDER_DB (the
+# PEERS_OUT, WTSCAN_BIN (bin), RESFINDER_DB (/usr/share/resfinder/db), POINTFINDER_DB (the
 # distributed folder, /usr/share/doc/resfinder/examples/db_pointfinder).
 # Needs: scripts/install-deps.sh (resfinder, resfinder-example, resfinder-db,
 # kleborate-examples, time) and `make build` (bin/wtscan-*).
@@ -53,8 +53,9 @@ die() { echo "peers-resfinder: $*" >&2; exit 1; }
 for f in "$PY" "$RESFINDER" /usr/bin/time /usr/bin/blastn /usr/bin/transeq /usr/bin/needle; do
   [ -x "$f" ] || die "$f not found (bash scripts/install-deps.sh)"
 done
+BIN=${WTSCAN_BIN:-bin}
 for s in extract align subscan; do
-  [ -x "bin/wtscan-$s" ] || die "bin/wtscan-$s not found (make build)"
+  [ -x "$BIN/wtscan-$s" ] || die "$BIN/wtscan-$s not found (make build)"
 done
 [ -d "$RESDB" ] || die "ResFinder database $RESDB not found (resfinder-db)"
 [ -f "$PFDB/VERSION" ] || die "PointFinder database $PFDB not found (resfinder-example)"
@@ -101,7 +102,7 @@ wall() {
 }
 
 rf_version=$("$PY" "$RESFINDER" -v 2>/dev/null || true)
-echo "peers-resfinder: ResFinder ${rf_version:-?} (PointFinder db $(cat "$db/VERSION")), wtscan $(bin/wtscan-subscan --version 2>&1 | head -1), wtscan threads $THREADS"
+echo "peers-resfinder: ResFinder ${rf_version:-?} (PointFinder db $(cat "$db/VERSION")), wtscan $("$BIN/wtscan-subscan" --version 2>&1 | awk '{ print $NF; exit }'), wtscan threads $THREADS"
 
 n=0
 while IFS=$'\t' read -r sample species folder genome; do
@@ -134,11 +135,11 @@ while IFS=$'\t' read -r sample species folder genome; do
   # wtscan on the same genome and the same (unmodified) species folder.
   ref="$db/$folder"
   wall "$tmp/w1.s" "$d/wtscan-extract.log" \
-    bin/wtscan-extract --assembly "$g" --sample-id "$sample" --references "$ref" --out "$tmp/p.parquet" -j "$THREADS" --progress never
+    "$BIN/wtscan-extract" --assembly "$g" --sample-id "$sample" --references "$ref" --out "$tmp/p.parquet" -j "$THREADS" --progress never
   wall "$tmp/w2.s" "$d/wtscan-align.log" \
-    bin/wtscan-align --references "$ref" --queries "$tmp/p.parquet" --out "$tmp/a.parquet" -j "$THREADS" --progress never
+    "$BIN/wtscan-align" --references "$ref" --queries "$tmp/p.parquet" --out "$tmp/a.parquet" -j "$THREADS" --progress never
   wall "$tmp/w3.s" "$d/wtscan-subscan.log" \
-    bin/wtscan-subscan --alignments "$tmp/a.parquet" --references "$ref" --catalog "$ref" --out "$d/mutations.tsv" --sites "$d/sites.tsv" -j "$THREADS" --progress never
+    "$BIN/wtscan-subscan" --alignments "$tmp/a.parquet" --references "$ref" --catalog "$ref" --out "$d/mutations.tsv" --sites "$d/sites.tsv" -j "$THREADS" --progress never
   [ -s "$d/mutations.tsv" ] || die "$sample: wtscan-subscan wrote no $d/mutations.tsv"
 
   rs=$(tail -n 1 "$tmp/rf.s")
