@@ -193,7 +193,13 @@ def main():
     ap.add_argument("--manifest", required=True, help="TSV: sample, species, resfinder_dir, wtscan_mutations")
     ap.add_argument("--times", required=True, help="TSV: sample, ..., resfinder_s, wtscan_s")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--cds", help="peers_cds_check.py's table: adds a column with the CDS check of each ResFinder call")
     a = ap.parse_args()
+    cds = {}
+    if a.cds:
+        with open(a.cds) as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                cds[(r["sample"], r["gene"], r["resfinder"])] = r["verdict"]
 
     with open(a.manifest) as f:
         samples = list(csv.DictReader(f, delimiter="\t"))
@@ -209,8 +215,11 @@ def main():
         for r, w in join(rf, wt):
             agree = r is not None and w is not None and r["change"] == w["change"] and r["known"] == w["known"]
             c = w or r
-            out_rows.append([s["sample"], s["species"], c["gene"], f"{c['gene']} {c['change']}",
-                             cell_rf(r), cell_wt(w), "yes" if agree else "no"])
+            row = [s["sample"], s["species"], c["gene"], f"{c['gene']} {c['change']}",
+                   cell_rf(r), cell_wt(w), "yes" if agree else "no"]
+            if a.cds:
+                row.append(cds.get((s["sample"], r["gene"], r["text"]), "") if r else "")
+            out_rows.append(row)
             st["rows"] += 1
             st["agree"] += agree
             if (r and r["known"]) or (w and w["known"]):
@@ -218,7 +227,8 @@ def main():
                 st["known_agree"] += agree
     with open(a.out, "w", newline="") as f:
         wr = csv.writer(f, delimiter="\t", lineterminator="\n")
-        wr.writerow(["sample", "species", "gene", "change", "resfinder", "wtscan", "agree"])
+        wr.writerow(["sample", "species", "gene", "change", "resfinder", "wtscan", "agree"]
+                    + (["cds_check_of_resfinder"] if a.cds else []))
         wr.writerows(out_rows)
 
     with open(a.times) as f:
