@@ -23,6 +23,7 @@
 #   peers-resfinder.tsv        every call of either tool, joined: sample, species,
 #                              gene, change, resfinder, wtscan, agree, and the CDS
 #                              check of ResFinder's call (cds_check_of_resfinder)
+#   peers-resfinder.md         the rows either tool calls known, and every disagreement (Markdown)
 #   peers-resfinder-times.tsv  wall seconds per genome and tool
 #   peers-resfinder-cds.tsv    every ResFinder call checked against the genome's
 #                              own CDS (scripts/peers_cds_check.py: blastn places
@@ -157,4 +158,5 @@ while IFS=$'\t' read -r sample species folder genome; do
 done < <(genomes)
 ((n > 0)) || die "no genome selected (PEERS_SAMPLES=${PEERS_SAMPLES:-})"
 
-"$PY" scripts/peers_resfinder.py --manifest "$manifest" --times "$times" --cds "$cds" --out "$OUT/peers-resfinder.tsv"
+"$PY" scripts/peers_resfinder.py --manifest "$manifest" --times "$times" --cds "$cds" \
+  --out "$OUT/peers-resfinder.tsv" --markdown "$OUT/peers-resfinder.md"

@@ -193,6 +193,8 @@ def main():
     ap.add_argument("--manifest", required=True, help="TSV: sample, species, resfinder_dir, wtscan_mutations")
     ap.add_argument("--times", required=True, help="TSV: sample, ..., resfinder_s, wtscan_s")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--markdown", help="also write the calls either tool says the database knows, and every "
+                    "disagreement, as a Markdown table (for docs/peers.md)")
     ap.add_argument("--cds", help="peers_cds_check.py's table: adds a column with the CDS check of each ResFinder call")
     a = ap.parse_args()
     cds = {}
@@ -231,6 +233,16 @@ def main():
                     + (["cds_check_of_resfinder"] if a.cds else []))
         wr.writerows(out_rows)
 
+    if a.markdown:
+        with open(a.markdown, "w") as f:
+            f.write("| sample | change | ResFinder | wtscan | agree | CDS check of ResFinder's call |\n"
+                    "|---|---|---|---|---|---|\n")
+            for row in out_rows:
+                known = " known" in row[4] and not row[4].endswith("unknown") or row[5].endswith(" known")
+                if known or row[6] == "no":
+                    check = row[7] if len(row) > 7 else ""
+                    cells = [row[0], row[3], row[4], row[5], row[6], check]
+                    f.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
     with open(a.times) as f:
         times = {r["sample"]: r for r in csv.DictReader(f, delimiter="\t")}
     print(f"\nResFinder 4.3.0 (PointFinder) vs wtscan, wall seconds per genome; calls joined in {a.out}")
