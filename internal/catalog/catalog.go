@@ -299,9 +299,7 @@ func (c *Catalog) index() {
 	for _, e := range c.Entries {
 		k := genePos{e.Gene, e.Position}
 		c.byPos[k] = append(c.byPos[k], e)
-		switch e.Type {
-		case variant.Substitution, variant.Nonsense, variant.StartLost:
-		default:
+		if !e.Type.IsPointChange() {
 			c.byGene[e.Gene] = append(c.byGene[e.Gene], e)
 		}
 	}
