@@ -32,9 +32,17 @@ type Sequence struct {
 	Organism string `json:"organism,omitempty"`
 	Protein  string `json:"protein,omitempty"`
 	CDS      string `json:"cds,omitempty"`
+	// What wtscan-extract found about the gene in its genome, as in its
+	// proteins table: the calls depend on them (a frameshift is a change).
+	PartialStart bool   `json:"partial_start,omitempty"`
+	PartialEnd   bool   `json:"partial_end,omitempty"`
+	Frameshifts  string `json:"frameshifts,omitempty"` // comma-separated reference positions
 }
 
-var sampleIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+var (
+	sampleIDRe    = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	frameshiftsRe = regexp.MustCompile(`^[0-9]+(,[0-9]+)*$`)
+)
 
 // inputError is a 400: every problem found, each naming its record.
 type inputError struct{ problems []string }
@@ -209,6 +217,9 @@ func checkSequences(seqs []Sequence, refs *refset.Set, lim Limits, fasta bool) (
 			}
 			out.residues += int64(n)
 		}
+		if s.Frameshifts != "" && !frameshiftsRe.MatchString(s.Frameshifts) {
+			bad("frameshifts %q: want comma-separated positions like 134,201", s.Frameshifts)
+		}
 		cp := s.Copy
 		if cp < 0 {
 			bad("copy %d is not positive", cp)
@@ -230,6 +241,7 @@ func checkSequences(seqs []Sequence, refs *refset.Set, lim Limits, fasta bool) (
 			SampleID: s.SampleID, Gene: gene, Copy: int32(cp), Organism: s.Organism,
 			Protein: prot, CDS: cds, LengthAA: int32(len(strings.TrimSuffix(prot, "*"))),
 			Method: "serve", TranslationTable: 11,
+			PartialStart: s.PartialStart, PartialEnd: s.PartialEnd, Frameshifts: s.Frameshifts,
 		})
 	}
 	if len(problems) > 0 {
