@@ -139,7 +139,7 @@ type checked struct {
 // reference set and turns them into proteins-table rows, the input
 // wtscan-align reads. It lists every problem (up to maxProblems), each
 // naming its record, and accepts nothing if there is one.
-func checkSequences(seqs []Sequence, refs *refset.Set, lim Limits, fasta bool) (*checked, error) {
+func checkSequences(seqs []Sequence, setName string, refs *refset.Set, lim Limits, fasta bool) (*checked, error) {
 	if len(seqs) == 0 {
 		return nil, badInput("no sequences")
 	}
@@ -181,7 +181,8 @@ func checkSequences(seqs []Sequence, refs *refset.Set, lim Limits, fasta bool) (
 		}
 		if gene != "" {
 			if _, _, err := refs.ForGene(gene, s.Organism); err != nil {
-				bad("%v", err)
+				// The message names the set as the client knows it, not its file.
+				bad("%s", strings.ReplaceAll(err.Error(), refs.Path, "reference set "+setName))
 			}
 		}
 		prot := strings.ToUpper(strings.TrimSpace(s.Protein))

@@ -427,7 +427,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, c *Claims) {
 		}
 		catConf = cc
 	}
-	chk, err := checkSequences(req.Sequences, refs, conf.Limits, fasta)
+	chk, err := checkSequences(req.Sequences, req.ReferenceSet, refs, conf.Limits, fasta)
 	if err != nil {
 		s.badRequest(w, err)
 		return
