@@ -359,3 +359,5 @@ func (c *child) log() string {
 	defer c.mu.Unlock()
 	return c.logs.String()
 }
+
+func testLogger() zerolog.Logger { return zerolog.New(io.Discard) }
