@@ -15,7 +15,8 @@ packages=(
   python3-statsmodels # multipletests: oracle for Benjamini-Hochberg
   xz-utils
   time              # /usr/bin/time -v: peak memory in the benchmarks
-  chromium          # headless browser: the report.html rendering test (wtscan-aggregate)
+  chromium          # headless browser: the report.html rendering test (wtscan-aggregate), wtscan-serve's /ui test
+  prometheus        # a real Prometheus server scrapes wtscan-serve's /metrics in a test
 )
 missing=()
 for p in "${packages[@]}"; do
