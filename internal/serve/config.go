@@ -35,6 +35,8 @@ type Config struct {
 	ResultsTTL   Duration                 `yaml:"results_ttl" json:"results_ttl"`
 	DrainTimeout Duration                 `yaml:"drain_timeout" json:"drain_timeout"`
 	Matrix       string                   `yaml:"matrix" json:"matrix"`
+	Files        string                   `yaml:"files" json:"files"`
+	Lease        Duration                 `yaml:"lease" json:"lease"`
 
 	path string // the file it came from, for messages and reloads
 	key  []byte // the signing key, read from auth.key_file or WTSCAN_SERVE_KEY
@@ -86,7 +88,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 // they are applied; docs/serve.md documents them.
 var Env = []struct{ Name, Help string }{
 	{"WTSCAN_SERVE_LISTEN", "listen address"},
-	{"WTSCAN_SERVE_STORE", "job store folder"},
+	{"WTSCAN_SERVE_STORE", "job store: a folder, or a postgres:// URL"},
 	{"WTSCAN_SERVE_WORKERS", "worker pool size"},
 	{"WTSCAN_SERVE_KEY_FILE", "auth.key_file"},
 	{"WTSCAN_SERVE_KEY", "the signing key itself (wins over auth.key_file; never logged)"},
@@ -116,8 +118,11 @@ func LoadConfig(path string, getenv func(string) string) (*Config, error) {
 	if c.Store == "" {
 		return nil, fmt.Errorf("config %s: store is not set (nor WTSCAN_SERVE_STORE)", path)
 	}
-	if strings.Contains(c.Store, "://") {
-		return nil, fmt.Errorf("config %s: store %q: only a folder (the embedded bbolt store) is implemented", path, c.Store)
+	if isPostgres(c.Store) && c.Files == "" {
+		return nil, fmt.Errorf("config %s: a postgres store needs files: a folder every instance shares", path)
+	}
+	if strings.Contains(c.Store, "://") && !isPostgres(c.Store) {
+		return nil, fmt.Errorf("config %s: store %q: give a folder (bbolt) or a postgres:// URL", path, c.Store)
 	}
 	if k := getenv("WTSCAN_SERVE_KEY"); k != "" {
 		c.key = []byte(k)
@@ -154,6 +159,10 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	return nil
 }
 
+func isPostgres(store string) bool {
+	return strings.HasPrefix(store, "postgres://") || strings.HasPrefix(store, "postgresql://")
+}
+
 func (c *Config) defaults() {
 	if c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
@@ -169,6 +178,9 @@ func (c *Config) defaults() {
 	}
 	if c.DrainTimeout == 0 {
 		c.DrainTimeout = Duration(time.Minute)
+	}
+	if c.Lease == 0 {
+		c.Lease = Duration(30 * time.Second)
 	}
 	if c.Matrix == "" {
 		c.Matrix = "EBLOSUM62"

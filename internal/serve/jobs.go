@@ -19,55 +19,6 @@ import (
 	"github.com/wtscan/wtscan/internal/table"
 )
 
-// queue is the in-memory order of queued job ids; the store is the truth,
-// so after a restart the queue is rebuilt from it.
-type queue struct {
-	mu    sync.Mutex
-	ids   []string
-	ready chan struct{} // one token per id pushed
-}
-
-func newQueue() *queue { return &queue{ready: make(chan struct{}, 1<<20)} }
-
-func (q *queue) push(id string) {
-	q.mu.Lock()
-	q.ids = append(q.ids, id)
-	q.mu.Unlock()
-	q.ready <- struct{}{}
-}
-
-// pop waits for an id, or for ctx to end.
-func (q *queue) pop(ctx context.Context) (string, bool) {
-	select {
-	case <-ctx.Done():
-		return "", false
-	case <-q.ready:
-	}
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	id := q.ids[0]
-	q.ids = q.ids[1:]
-	return id, true
-}
-
-func (q *queue) len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.ids)
-}
-
-// position is the 0-based place of id in the queue, or -1.
-func (q *queue) position(id string) int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	for i, x := range q.ids {
-		if x == id {
-			return i
-		}
-	}
-	return -1
-}
-
 // running tracks the jobs being worked on, to cancel them.
 type running struct {
 	mu   sync.Mutex
@@ -93,6 +44,15 @@ func (r *running) remove(id string) (userCancelled bool) {
 	return j != nil && j.user
 }
 
+// cancelLost stops a job whose lease another instance holds now.
+func (r *running) cancelLost(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if j, ok := r.jobs[id]; ok {
+		j.cancel()
+	}
+}
+
 // cancel stops a running job on behalf of its owner; false if it is not running here.
 func (r *running) cancel(id string) bool {
 	r.mu.Lock()
@@ -109,43 +69,62 @@ func (r *running) cancel(id string) bool {
 // steps run under (ended only when a drain times out).
 func (s *Server) worker(ctx, work context.Context) {
 	for {
-		id, ok := s.queue.pop(ctx)
-		if !ok {
+		if ctx.Err() != nil {
 			return
 		}
-		s.runJob(work, id)
+		j, err := s.store.claim(s.instance, s.lease)
+		if err != nil {
+			s.log.Error().Err(err).Msg("cannot claim a job")
+		}
+		if j != nil {
+			s.runJob(work, j)
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-time.After(s.poll):
+		}
 	}
 }
 
-// runJob runs wtscan-align and wtscan-subscan on a job's input, in-process,
-// with the same arguments a person would give them, so the tables are the
-// step binaries' own.
-func (s *Server) runJob(work context.Context, id string) {
-	now := time.Now().UTC()
-	started := false
-	j, err := s.store.update(id, func(j *Job) bool {
-		if j.State != StateQueued {
-			return false
-		}
-		j.State, j.Stage, j.Started, j.Error = StateRunning, "align", &now, ""
-		j.Attempts++
-		started = true
-		return true
-	})
-	if err != nil {
-		s.log.Error().Err(err).Str("job", id).Msg("cannot start job")
-		return
+// notify wakes a waiting worker (a job was queued here).
+func (s *Server) notify() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
-	if !started {
-		return // cancelled while queued
-	}
-	s.metrics.jobState(StateQueued, StateRunning)
+}
+
+// runJob runs wtscan-align and wtscan-subscan on a claimed job's input,
+// in-process, with the same arguments a person would give them, so the
+// tables are the step binaries' own. The claim is renewed while it runs; a
+// job whose claim passed to another instance is left to it.
+func (s *Server) runJob(work context.Context, j *Job) {
+	id := j.ID
+	s.metrics.jobsTotal.WithLabelValues(StateRunning).Inc()
+	s.log.Info().Str("job", id).Str("instance", s.instance).Int("attempt", j.Attempts).Msg("job started")
 	ctx, cancel := context.WithCancel(work)
 	defer cancel()
 	s.running.add(id, cancel)
+	lost := make(chan struct{})
+	renewDone := make(chan struct{})
+	go func() {
+		defer close(renewDone)
+		s.renew(ctx, id, lost)
+	}()
 	start := time.Now()
 	counts, runErr := s.steps(ctx, j)
 	userCancelled := s.running.remove(id)
+	cancel()
+	<-renewDone
+	select {
+	case <-lost:
+		s.log.Warn().Str("job", id).Msg("the job's lease passed to another instance; its result here is dropped")
+		return
+	default:
+	}
 	end := time.Now().UTC()
 	var state string
 	switch {
@@ -158,14 +137,19 @@ func (s *Server) runJob(work context.Context, id string) {
 	default:
 		state = StateFailed
 	}
-	_, err = s.store.update(id, func(j *Job) bool {
-		j.State, j.Stage = state, ""
+	recorded := false
+	j, err := s.store.update(id, func(j *Job) bool {
+		if j.State != StateRunning || j.LeaseOwner != s.instance {
+			return false
+		}
+		recorded = true
+		j.State, j.Stage, j.LeaseOwner, j.LeaseUntil = state, "", "", nil
 		switch state {
 		case StateDone:
 			j.Counts = counts
 			j.Finished = &end
 		case StateFailed:
-			j.Error = runErr.Error()
+			j.Error = strings.ReplaceAll(runErr.Error(), s.jobDir(id)+string(filepath.Separator), "")
 			j.Finished = &end
 		case StateCancelled:
 			j.Error = "cancelled while running"
@@ -179,10 +163,14 @@ func (s *Server) runJob(work context.Context, id string) {
 		s.log.Error().Err(err).Str("job", id).Msg("cannot record job state")
 		return
 	}
-	s.metrics.jobState(StateRunning, state)
+	if !recorded {
+		s.log.Warn().Str("job", id).Str("state", j.State).Msg("the job changed hands while it ran; not recorded here")
+		return
+	}
+	s.metrics.jobsTotal.WithLabelValues(state).Inc()
 	ev := s.log.Info()
 	if state == StateFailed {
-		ev = s.log.Warn().Str("error", runErr.Error())
+		ev = s.log.Warn().Str("error", j.Error)
 	}
 	ev.Str("job", id).Str("subject", j.Subject).Str("state", state).Int("sequences", j.Sequences).
 		Float64("seconds", time.Since(start).Seconds()).Msg("job finished")
@@ -192,9 +180,46 @@ func (s *Server) runJob(work context.Context, id string) {
 	}
 }
 
+// renew extends the job's lease every third of it until ctx ends. It
+// cancels the run when a DELETE reached another instance, and closes lost
+// (and cancels) when the lease is no longer this instance's.
+func (s *Server) renew(ctx context.Context, id string, lost chan<- struct{}) {
+	t := time.NewTicker(s.lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		mine, cancelReq := false, false
+		_, err := s.store.update(id, func(j *Job) bool {
+			if j.State != StateRunning || j.LeaseOwner != s.instance {
+				return false
+			}
+			mine, cancelReq = true, j.CancelRequested
+			until := time.Now().UTC().Add(s.lease)
+			j.LeaseUntil = &until
+			return true
+		})
+		if err != nil {
+			s.log.Warn().Err(err).Str("job", id).Msg("cannot renew the job's lease")
+			continue
+		}
+		if !mine {
+			close(lost)
+			s.running.cancelLost(id)
+			return
+		}
+		if cancelReq {
+			s.running.cancel(id)
+		}
+	}
+}
+
 // steps runs the two steps and writes the TSV form of each table.
 func (s *Server) steps(ctx context.Context, j *Job) (Counts, error) {
-	dir := s.store.jobDir(j.ID)
+	dir := s.jobDir(j.ID)
 	threads := strconv.Itoa(s.cfg().ThreadsPer)
 	alignArgs := []string{
 		"--references", j.RefPath,

@@ -15,25 +15,17 @@ import (
 type metrics struct {
 	reg         *prometheus.Registry
 	jobsTotal   *prometheus.CounterVec   // jobs that reached a state
-	jobs        *prometheus.GaugeVec     // jobs in each state now
-	queueDepth  prometheus.GaugeFunc     // queued and waiting for a worker
 	aligned     prometheus.Counter       // sequences of finished jobs
 	jobDuration prometheus.Histogram     // run time of finished jobs
 	httpDur     *prometheus.HistogramVec // by route, method and code
 	rejected    *prometheus.CounterVec   // 400, 401, 403, 413, 429 by reason
 }
 
-func newMetrics(queueLen func() int) *metrics {
+func newMetrics(st jobStore) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.jobsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "wtscan_serve_jobs_total", Help: "Jobs that reached each state (queued counts accepted jobs).",
 	}, []string{"state"})
-	m.jobs = prometheus.NewGaugeVec(prometheus.GaugeOpts{
-		Name: "wtscan_serve_jobs", Help: "Jobs in each state now.",
-	}, []string{"state"})
-	m.queueDepth = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-		Name: "wtscan_serve_queue_depth", Help: "Jobs queued and waiting for a worker.",
-	}, func() float64 { return float64(queueLen()) })
 	m.aligned = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "wtscan_serve_sequences_aligned_total", Help: "Sequences aligned and called in finished jobs.",
 	})
@@ -48,25 +40,39 @@ func newMetrics(queueLen func() int) *metrics {
 	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "wtscan_serve_rejected_total", Help: "Requests refused, by reason.",
 	}, []string{"reason"})
-	m.reg.MustRegister(m.jobsTotal, m.jobs, m.queueDepth, m.aligned, m.jobDuration, m.httpDur, m.rejected,
+	m.reg.MustRegister(m.jobsTotal, storeCollector{st}, m.aligned, m.jobDuration, m.httpDur, m.rejected,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, s := range states {
 		m.jobsTotal.WithLabelValues(s)
-		m.jobs.WithLabelValues(s)
 	}
 	return m
 }
 
-// jobState moves one job from state from (empty for a new job) to state to.
-func (m *metrics) jobState(from, to string) {
-	if from == to {
+// storeCollector reports the store's jobs by state, and the queue depth,
+// as the store has them at scrape time (shared by every instance of a
+// PostgreSQL store).
+type storeCollector struct{ st jobStore }
+
+var (
+	descJobs  = prometheus.NewDesc("wtscan_serve_jobs", "Jobs in each state now (in the store).", []string{"state"}, nil)
+	descQueue = prometheus.NewDesc("wtscan_serve_queue_depth", "Jobs queued and waiting for a worker.", nil, nil)
+)
+
+func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descJobs
+	ch <- descQueue
+}
+
+func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
+	n, err := c.st.counts()
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descJobs, err)
 		return
 	}
-	if from != "" {
-		m.jobs.WithLabelValues(from).Dec()
+	for _, s := range states {
+		ch <- prometheus.MustNewConstMetric(descJobs, prometheus.GaugeValue, float64(n[s]), s)
 	}
-	m.jobs.WithLabelValues(to).Inc()
-	m.jobsTotal.WithLabelValues(to).Inc()
+	ch <- prometheus.MustNewConstMetric(descQueue, prometheus.GaugeValue, float64(n[StateQueued]))
 }
 
 func (m *metrics) jobDone(d time.Duration, sequences int) {

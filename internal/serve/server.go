@@ -32,9 +32,13 @@ type Server struct {
 	conf *Config
 	refs map[string]*refset.Set
 
-	store   *store
-	queue   *queue
-	running running
+	store    jobStore
+	files    string // folder of the jobs' files: <files>/jobs/<id>/
+	instance string // this process, as lease owner
+	lease    time.Duration
+	poll     time.Duration // how often an idle worker looks for a job
+	wake     chan struct{}
+	running  running
 	metrics *metrics
 	eta     etaModel
 	log     zerolog.Logger
@@ -50,19 +54,43 @@ func New(conf *Config, log zerolog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(conf.Store)
+	st, files, err := openJobStore(conf)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{conf: conf, refs: refs, store: st, queue: newQueue(), log: log,
+	host, _ := os.Hostname()
+	s := &Server{conf: conf, refs: refs, store: st, files: files, log: log,
+		instance: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), newID(time.Now())[11:]),
+		lease:    time.Duration(conf.Lease), poll: 250 * time.Millisecond, wake: make(chan struct{}, 1),
 		running: running{jobs: map[string]*runningJob{}}, limiters: map[string]*rate.Limiter{}}
-	s.metrics = newMetrics(s.queue.len)
+	s.metrics = newMetrics(st)
 	if err := s.recover(); err != nil {
 		st.close()
 		return nil, err
 	}
 	return s, nil
 }
+
+// openJobStore opens the store the configuration names: a folder (bbolt,
+// files beside it) or a postgres:// URL (files under files:).
+func openJobStore(conf *Config) (jobStore, string, error) {
+	if isPostgres(conf.Store) {
+		st, err := openPostgres(conf.Store)
+		if err != nil {
+			return nil, "", err
+		}
+		if err := os.MkdirAll(filepath.Join(conf.Files, "jobs"), 0o750); err != nil {
+			st.close()
+			return nil, "", fmt.Errorf("files %s: %w", conf.Files, err)
+		}
+		return st, conf.Files, nil
+	}
+	st, err := openBolt(conf.Store)
+	return st, conf.Store, err
+}
+
+// jobDir is the folder of a job's input, tables and step logs.
+func (s *Server) jobDir(id string) string { return filepath.Join(s.files, "jobs", id) }
 
 // loadSets loads every reference set and checks every catalogue parses.
 func loadSets(conf *Config) (map[string]*refset.Set, error) {
@@ -82,31 +110,31 @@ func loadSets(conf *Config) (map[string]*refset.Set, error) {
 	return refs, nil
 }
 
-// recover re-queues, in submission order, the jobs a previous process left
-// queued or running (a running job starts again from its input).
+// recover queues again the jobs a previous process left running in a
+// store of its own (a running job starts again from its input). In a
+// shared store their leases do that.
 func (s *Server) recover() error {
-	jobs, err := s.store.list(func(*Job) bool { return true })
+	if s.store.shared() {
+		return nil
+	}
+	jobs, err := s.store.list(func(j *Job) bool { return j.State == StateRunning })
 	if err != nil {
 		return err
 	}
-	sort.Slice(jobs, func(a, b int) bool { return jobs[a].ID < jobs[b].ID })
-	requeued := 0
 	for _, j := range jobs {
-		if j.State == StateRunning {
-			if _, err := s.store.update(j.ID, func(j *Job) bool { j.State, j.Stage, j.Started = StateQueued, "", nil; return true }); err != nil {
-				return err
-			}
-			j.State = StateQueued
-			requeued++
-		}
-		s.metrics.jobs.WithLabelValues(j.State).Inc()
-		if j.State == StateQueued {
-			s.queue.push(j.ID)
+		_, err := s.store.update(j.ID, func(j *Job) bool {
+			j.State, j.Stage, j.Started, j.LeaseOwner, j.LeaseUntil = StateQueued, "", nil, "", nil
+			return true
+		})
+		if err != nil {
+			return err
 		}
 	}
-	if len(jobs) > 0 {
-		s.log.Info().Int("jobs", len(jobs)).Int("queued", s.queue.len()).Int("interrupted", requeued).Msg("job store opened")
+	n, err := s.store.counts()
+	if err != nil {
+		return err
 	}
+	s.log.Info().Int("queued", n[StateQueued]).Int("interrupted", len(jobs)).Msg("job store opened")
 	return nil
 }
 
@@ -241,7 +269,9 @@ func (s *Server) expire(now time.Time) {
 			s.log.Error().Err(err).Str("job", j.ID).Msg("janitor: cannot remove job")
 			continue
 		}
-		s.metrics.jobs.WithLabelValues(j.State).Dec()
+		if err := os.RemoveAll(s.jobDir(j.ID)); err != nil {
+			s.log.Error().Err(err).Str("job", j.ID).Msg("janitor: cannot remove the job's files")
+		}
 	}
 	if len(old) > 0 {
 		s.log.Info().Int("jobs", len(old)).Msg("expired jobs removed")
@@ -432,7 +462,10 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, c *Claims) {
 		s.badRequest(w, err)
 		return
 	}
-	if s.queue.len() >= conf.Limits.MaxQueued {
+	if n, err := s.store.counts(); err != nil {
+		s.internal(w, err)
+		return
+	} else if n[StateQueued] >= conf.Limits.MaxQueued {
 		w.Header().Set("Retry-After", "30")
 		s.fail(w, http.StatusServiceUnavailable, "queue_full", "the queue holds %d jobs, its limit", conf.Limits.MaxQueued)
 		return
@@ -449,7 +482,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, c *Claims) {
 		s.badRequest(w, badInput("Idempotency-Key longer than 200 characters"))
 		return
 	}
-	dir := s.store.jobDir(j.ID)
+	dir := s.jobDir(j.ID)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		s.internal(w, err)
 		return
@@ -474,8 +507,8 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, c *Claims) {
 		w.Header().Set("Idempotent-Replayed", "true")
 		j = existing
 	} else {
-		s.metrics.jobState("", StateQueued)
-		s.queue.push(j.ID)
+		s.metrics.jobsTotal.WithLabelValues(StateQueued).Inc()
+		s.notify()
 		s.log.Info().Str("job", j.ID).Str("subject", j.Subject).Int("sequences", j.Sequences).Str("reference_set", j.ReferenceSet).Msg("job accepted")
 	}
 	loc := "/alignments/" + j.ID + "/status"
@@ -561,7 +594,7 @@ func (s *Server) statusOf(j *Job) Status {
 	est := s.eta.estimate(j.Residues).Seconds()
 	switch j.State {
 	case StateQueued:
-		if p := s.queue.position(j.ID); p >= 0 {
+		if p, err := s.store.queuePosition(j.ID); err == nil {
 			st.QueuePosition = &p
 			if est > 0 {
 				eta := est * (1 + float64(p)/workers)
@@ -633,12 +666,21 @@ func (s *Server) cancel(w http.ResponseWriter, r *http.Request, c *Claims) {
 	}
 	switch {
 	case was == StateQueued:
-		s.metrics.jobState(StateQueued, StateCancelled)
+		s.metrics.jobsTotal.WithLabelValues(StateCancelled).Inc()
 	case was == StateRunning && s.running.cancel(j.ID):
 		// the worker records the cancellation when the step returns
 	case was == StateRunning:
-		s.fail(w, http.StatusConflict, "conflict", "job %s is running on another worker or starting; try again", j.ID)
-		return
+		// Another instance runs it: it sees the request when it renews its lease.
+		if j, err = s.store.update(j.ID, func(j *Job) bool {
+			if j.State != StateRunning {
+				return false
+			}
+			j.CancelRequested = true
+			return true
+		}); err != nil {
+			s.internal(w, err)
+			return
+		}
 	default:
 		s.fail(w, http.StatusConflict, "conflict", "job %s is already %s", j.ID, was)
 		return
@@ -666,9 +708,11 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		code = http.StatusServiceUnavailable
 	}
 	body["references"] = sets
-	body["queue_depth"] = s.queue.len()
+	if n, err := s.store.counts(); err == nil {
+		body["queue_depth"] = n[StateQueued]
+	}
 	writeJSON(w, code, body)
 }
 
 // jobFile is a file of a job's folder.
-func (s *Server) jobFile(id, name string) string { return filepath.Join(s.store.jobDir(id), name) }
+func (s *Server) jobFile(id, name string) string { return filepath.Join(s.jobDir(id), name) }

@@ -53,6 +53,11 @@ type Job struct {
 	RefPath string        `json:"ref_path"`
 	CatConf CatalogConfig `json:"catalog_config"`
 	Matrix  string        `json:"matrix"`
+	// The instance running the job and until when its claim holds; a
+	// running job whose lease has passed is taken up by another worker.
+	LeaseOwner      string     `json:"lease_owner,omitempty"`
+	LeaseUntil      *time.Time `json:"lease_until,omitempty"`
+	CancelRequested bool       `json:"cancel_requested,omitempty"` // DELETE reached an instance not running it
 }
 
 // Counts are the rows of each result table.
@@ -63,19 +68,61 @@ type Counts struct {
 	Known      int64 `json:"known"`
 }
 
-// store keeps jobs in a bbolt file; every change is one fsynced transaction,
-// so a job accepted (202) survives SIGKILL.
-type store struct {
-	db  *bolt.DB
-	dir string
+// jobStore keeps the jobs: bbolt in one process (boltStore), PostgreSQL
+// shared by several (pgStore). A job's files live in jobDir.
+type jobStore interface {
+	// insert stores a new job; with an idempotency key the subject used
+	// before, it stores nothing and returns the earlier job.
+	insert(j *Job) (existing *Job, err error)
+	get(id string) (*Job, error)
+	// update applies fn to the stored job in one transaction and saves it;
+	// fn returning false leaves it unchanged.
+	update(id string, fn func(*Job) bool) (*Job, error)
+	// list returns the jobs fn accepts, newest first.
+	list(fn func(*Job) bool) ([]*Job, error)
+	// remove deletes a job and its idempotency key (not its files).
+	remove(j *Job) error
+	// claim marks the oldest queued job (or a running one whose lease has
+	// passed) running for owner until now+lease; nil when there is none.
+	claim(owner string, lease time.Duration) (*Job, error)
+	// counts is the number of jobs in each state.
+	counts() (map[string]int, error)
+	// queuePosition is the number of queued jobs older than id.
+	queuePosition(id string) (int, error)
+	// shared says several instances use the store: running jobs are left
+	// to their leases at start instead of being queued again.
+	shared() bool
+	ping() error
+	close() error
+}
+
+// claimJob is what both stores do to a job they claim.
+func claimJob(j *Job, owner string, lease time.Duration, now time.Time) {
+	until := now.Add(lease)
+	j.State, j.Stage, j.Started, j.Error = StateRunning, "align", &now, ""
+	j.LeaseOwner, j.LeaseUntil = owner, &until
+	j.Attempts++
+}
+
+// claimable says whether a worker may take j now.
+func claimable(j *Job, now time.Time) bool {
+	return j.State == StateQueued || (j.State == StateRunning && j.LeaseUntil != nil && now.After(*j.LeaseUntil))
+}
+
+// boltStore keeps jobs in a bbolt file; every change is one fsynced
+// transaction, so a job accepted (202) survives SIGKILL. Queued job ids
+// are also keys of a queue bucket, in submission order.
+type boltStore struct {
+	db *bolt.DB
 }
 
 var (
-	bucketJobs = []byte("jobs")
-	bucketIdem = []byte("idempotency")
+	bucketJobs  = []byte("jobs")
+	bucketIdem  = []byte("idempotency")
+	bucketQueue = []byte("queue")
 )
 
-func openStore(dir string) (*store, error) {
+func openBolt(dir string) (*boltStore, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "jobs"), 0o750); err != nil {
 		return nil, fmt.Errorf("store %s: %w", dir, err)
 	}
@@ -85,7 +132,7 @@ func openStore(dir string) (*store, error) {
 		return nil, fmt.Errorf("store %s: %w (is another wtscan-serve using it?)", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketJobs, bucketIdem} {
+		for _, b := range [][]byte{bucketJobs, bucketIdem, bucketQueue} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -96,13 +143,12 @@ func openStore(dir string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
-	return &store{db: db, dir: dir}, nil
+	return &boltStore{db: db}, nil
 }
 
-func (s *store) close() error { return s.db.Close() }
+func (s *boltStore) close() error { return s.db.Close() }
 
-// jobDir is the folder of a job's inputs and results.
-func (s *store) jobDir(id string) string { return filepath.Join(s.dir, "jobs", id) }
+func (s *boltStore) shared() bool { return false }
 
 // newID is sortable by creation time: milliseconds, then randomness.
 func newID(now time.Time) string {
@@ -113,7 +159,7 @@ func newID(now time.Time) string {
 
 var errNotFound = errors.New("no such job")
 
-func (s *store) get(id string) (*Job, error) {
+func (s *boltStore) get(id string) (*Job, error) {
 	var j Job
 	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketJobs).Get([]byte(id))
@@ -128,9 +174,17 @@ func (s *store) get(id string) (*Job, error) {
 	return &j, nil
 }
 
+// putJob saves j and keeps the queue bucket in step with its state.
 func putJob(tx *bolt.Tx, j *Job) error {
 	v, err := json.Marshal(j)
 	if err != nil {
+		return err
+	}
+	if j.State == StateQueued {
+		if err := tx.Bucket(bucketQueue).Put([]byte(j.ID), nil); err != nil {
+			return err
+		}
+	} else if err := tx.Bucket(bucketQueue).Delete([]byte(j.ID)); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketJobs).Put([]byte(j.ID), v)
@@ -140,7 +194,7 @@ func idemKey(subject, key string) []byte { return []byte(subject + "\x00" + key)
 
 // insert stores a new job. With an idempotency key already used by the
 // subject it stores nothing and returns the earlier job.
-func (s *store) insert(j *Job) (existing *Job, err error) {
+func (s *boltStore) insert(j *Job) (existing *Job, err error) {
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if j.IdemKey != "" {
 			if id := tx.Bucket(bucketIdem).Get(idemKey(j.Subject, j.IdemKey)); id != nil {
@@ -165,7 +219,7 @@ func (s *store) insert(j *Job) (existing *Job, err error) {
 
 // update applies fn to the stored job and saves it; fn returning false
 // leaves it unchanged.
-func (s *store) update(id string, fn func(*Job) bool) (*Job, error) {
+func (s *boltStore) update(id string, fn func(*Job) bool) (*Job, error) {
 	var j Job
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketJobs).Get([]byte(id))
@@ -187,7 +241,7 @@ func (s *store) update(id string, fn func(*Job) bool) (*Job, error) {
 }
 
 // list returns the jobs fn accepts, newest first.
-func (s *store) list(fn func(*Job) bool) ([]*Job, error) {
+func (s *boltStore) list(fn func(*Job) bool) ([]*Job, error) {
 	var out []*Job
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketJobs).ForEach(func(k, v []byte) error {
@@ -205,24 +259,67 @@ func (s *store) list(fn func(*Job) bool) ([]*Job, error) {
 	return out, err
 }
 
-// remove deletes a job, its idempotency key and its folder.
-func (s *store) remove(j *Job) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+func (s *boltStore) remove(j *Job) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
 		if j.IdemKey != "" {
 			if err := tx.Bucket(bucketIdem).Delete(idemKey(j.Subject, j.IdemKey)); err != nil {
 				return err
 			}
 		}
+		if err := tx.Bucket(bucketQueue).Delete([]byte(j.ID)); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketJobs).Delete([]byte(j.ID))
 	})
-	if err != nil {
-		return err
-	}
-	return os.RemoveAll(s.jobDir(j.ID))
+}
+
+func (s *boltStore) claim(owner string, lease time.Duration) (*Job, error) {
+	var out *Job
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketQueue).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			v := tx.Bucket(bucketJobs).Get(k)
+			var j Job
+			if v != nil {
+				if err := json.Unmarshal(v, &j); err != nil {
+					return fmt.Errorf("job %s: %w", k, err)
+				}
+			}
+			if v == nil || !claimable(&j, time.Now()) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+				continue
+			}
+			claimJob(&j, owner, lease, time.Now().UTC())
+			out = &j
+			return putJob(tx, &j)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (s *boltStore) counts() (map[string]int, error) {
+	n := map[string]int{}
+	_, err := s.list(func(j *Job) bool { n[j.State]++; return false })
+	return n, err
+}
+
+func (s *boltStore) queuePosition(id string) (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketQueue).Cursor()
+		for k, _ := c.First(); k != nil && string(k) < id; k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 // ping checks that the store answers.
-func (s *store) ping() error {
+func (s *boltStore) ping() error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket(bucketJobs) == nil {
 			return errors.New("jobs bucket missing")
