@@ -39,9 +39,9 @@ type Server struct {
 	poll     time.Duration // how often an idle worker looks for a job
 	wake     chan struct{}
 	running  running
-	metrics *metrics
-	eta     etaModel
-	log     zerolog.Logger
+	metrics  *metrics
+	eta      etaModel
+	log      zerolog.Logger
 
 	limMu    sync.Mutex
 	limiters map[string]*rate.Limiter
