@@ -17,6 +17,7 @@ packages=(
   time              # /usr/bin/time -v: peak memory in the benchmarks
   chromium          # headless browser: the report.html rendering test (wtscan-aggregate), wtscan-serve's /ui test
   prometheus        # a real Prometheus server scrapes wtscan-serve's /metrics in a test
+  postgresql        # wtscan-serve's shared job queue: two instances on one real server in a test
 )
 missing=()
 for p in "${packages[@]}"; do

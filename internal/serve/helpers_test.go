@@ -204,6 +204,10 @@ func wait(t *testing.T, base, tok, id string, timeout time.Duration, fn func(Sta
 	deadline := time.Now().Add(timeout)
 	for {
 		resp, body := call(t, "GET", base+"/alignments/"+id+"/status", tok, nil)
+		if resp.StatusCode == http.StatusTooManyRequests { // a polite client waits
+			time.Sleep(time.Second)
+			continue
+		}
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status of %s: %d %s", id, resp.StatusCode, body)
 		}

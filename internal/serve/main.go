@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -62,7 +63,7 @@ func MainEnv(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return env.Fail(err)
 	}
-	env.Started(map[string]any{"config": c.Config, "listen": conf.Listen, "store": conf.Store, "workers": conf.Workers})
+	env.Started(map[string]any{"config": c.Config, "listen": conf.Listen, "store": redact(conf.Store), "workers": conf.Workers})
 	srv, err := New(conf, env.Log)
 	if err != nil {
 		return env.Fail(err)
@@ -79,6 +80,14 @@ func MainEnv(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return env.Fail(err)
 	}
 	return env.Done(map[string]any{"version": build.Version})
+}
+
+// redact hides a password in a postgres:// URL.
+func redact(store string) string {
+	if u, err := url.Parse(store); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return store
 }
 
 func tokenMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {

@@ -43,7 +43,7 @@ func openPostgres(url string) (*pgStore, error) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
 	// Several instances may start at once: one creates the table at a time.
-	_, err = pool.Exec(ctx, `SELECT pg_advisory_lock(0x77747363616e); `+pgSchema+`; SELECT pg_advisory_unlock(0x77747363616e);`)
+	_, err = pool.Exec(ctx, `SELECT pg_advisory_lock(131342035804526); `+pgSchema+`; SELECT pg_advisory_unlock(131342035804526);`)
 	if err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("store: create tables: %w", err)
