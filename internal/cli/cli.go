@@ -30,13 +30,14 @@ const (
 
 // Shared are the flags every binary takes; embed it in a step's CLI struct.
 type Shared struct {
-	Threads   int    `short:"j" default:"0" help:"Worker threads (0: all CPUs). Output does not depend on it."`
-	LogLevel  string `enum:"debug,info,warn,error" default:"info" help:"Log level (${enum})."`
-	LogFormat string `enum:"auto,json,console" default:"auto" help:"Log format: json, console, or auto (console on a terminal, JSON otherwise)."`
-	Progress  string `enum:"auto,always,never" default:"auto" help:"Progress bar on standard error (${enum}); auto shows it on a terminal."`
+	Threads   int              `short:"j" default:"0" help:"Worker threads (0: all CPUs). Output does not depend on it."`
+	LogLevel  string           `enum:"debug,info,warn,error" default:"info" help:"Log level (${enum})."`
+	LogFormat string           `enum:"auto,json,console" default:"auto" help:"Log format: json, console, or auto (console on a terminal, JSON otherwise)."`
+	Progress  string           `enum:"auto,always,never" default:"auto" help:"Progress bar on standard error (${enum}); auto shows it on a terminal."`
+	Version   kong.VersionFlag `help:"Print the version and exit."`
+
 	// MetricsFile does not change what a run writes, so it is a runtime flag.
-	MetricsFile string           `type:"path" placeholder:"FILE" help:"Also write Prometheus text-format metrics of this run (success, duration, the summary's counts) to FILE, for node_exporter's textfile collector (.prom)."`
-	Version     kong.VersionFlag `help:"Print the version and exit."`
+	MetricsFile string `type:"path" placeholder:"FILE" help:"Also write Prometheus text-format metrics of this run (success, duration, the summary's counts) to FILE, for node_exporter's textfile collector (.prom)."`
 }
 
 // NumThreads resolves --threads 0 to the number of CPUs.
