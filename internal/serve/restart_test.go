@@ -88,6 +88,16 @@ func TestSIGTERMDrains(t *testing.T) {
 	conf := writeConfig(t, dir, "workers: 1\n")
 	tok := token(t, "lab1", ScopeSubmit, ScopeRead)
 	c := startChild(t, conf)
+	// SIGHUP reloads the configuration in the running process.
+	if err := c.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(c.log(), `"message":"configuration reloaded"`); {
+		if time.Now().After(deadline) {
+			t.Fatalf("no reload logged after SIGHUP: %s", c.log())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	running := submit(t, c.url, tok, BatchRequest{ReferenceSet: "kpneumoniae", Sequences: manyVariants(t, 600)})
 	queued := submit(t, c.url, tok, BatchRequest{ReferenceSet: "kpneumoniae", Sequences: []Sequence{protein(t)}})
 	wait(t, c.url, tok, running, time.Minute, func(s Status) bool { return s.State == StateRunning })
