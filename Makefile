@@ -52,4 +52,4 @@ demo: deps build
 	bash scripts/demo.sh
 
 clean:
-	rm -rf $(BIN) results logs benchmarks .snakemake
+	rm -rf $(BIN) results logs benchmarks metrics .snakemake

@@ -16,9 +16,11 @@ packages=(
   python3-statsmodels # multipletests: oracle for Benjamini-Hochberg
   xz-utils
   time              # /usr/bin/time -v: peak memory in the benchmarks
-  chromium          # headless browser: the report.html rendering test (wtscan-aggregate)
+  chromium          # headless browser: the report.html rendering test (wtscan-aggregate), wtscan-serve's /ui test
   resfinder         # ResFinder 4.3.0 (run_resfinder.py, PointFinder mode): the peer in scripts/peers-resfinder.sh
   resfinder-db      # the acquired-gene database run_resfinder.py requires (-db_res) even in PointFinder mode
+  prometheus        # a real Prometheus server scrapes wtscan-serve's /metrics in a test
+  postgresql        # wtscan-serve's shared job queue: two instances on one real server in a test
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -35,6 +35,9 @@ type Shared struct {
 	LogFormat string           `enum:"auto,json,console" default:"auto" help:"Log format: json, console, or auto (console on a terminal, JSON otherwise)."`
 	Progress  string           `enum:"auto,always,never" default:"auto" help:"Progress bar on standard error (${enum}); auto shows it on a terminal."`
 	Version   kong.VersionFlag `help:"Print the version and exit."`
+
+	// MetricsFile does not change what a run writes, so it is a runtime flag.
+	MetricsFile string `type:"path" placeholder:"FILE" help:"Also write Prometheus text-format metrics of this run (success, duration, the summary's counts) to FILE, for node_exporter's textfile collector (.prom)."`
 }
 
 // NumThreads resolves --threads 0 to the number of CPUs.
@@ -110,7 +113,7 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 // of the command line recorded in outputs, so outputs are byte-identical
 // whatever --threads (or wtscan-subscan's --rows-in-memory) is.
 var runtimeFlags = map[string]bool{"-j": true, "--threads": true, "--log-level": true, "--log-format": true, "--progress": true,
-	"--rows-in-memory": true}
+	"--rows-in-memory": true, "--metrics-file": true}
 
 func withoutRuntimeFlags(args []string) []string {
 	out := make([]string, 0, len(args))
@@ -163,13 +166,18 @@ func (e *Env) Started(inputs map[string]any) {
 	ev.Msg("start")
 }
 
-// Done logs the summary event and returns ExitOK.
+// Done logs the summary event, writes --metrics-file, and returns ExitOK
+// (ExitFail if the metrics file cannot be written).
 func (e *Env) Done(counts map[string]any) int {
 	ev := e.Log.Info().Float64("seconds", time.Since(e.Start).Seconds())
 	for k, v := range counts {
 		ev = ev.Interface(k, v)
 	}
 	ev.Msg("done")
+	if err := e.writeMetrics(true, counts); err != nil {
+		e.Log.Error().Err(err).Msg("failed")
+		return ExitFail
+	}
 	return ExitOK
 }
 
@@ -180,6 +188,9 @@ func (e *Env) Fail(err error) int {
 	e.Log.Error().Err(err).Msg("failed")
 	if !IsTerminal(e.Stderr) || e.shared.LogFormat == "json" {
 		fmt.Fprintf(e.Stderr, "%s: error: %v\n", e.Args[0], err)
+	}
+	if merr := e.writeMetrics(false, nil); merr != nil {
+		e.Log.Error().Err(merr).Msg("metrics file not written")
 	}
 	return ExitFail
 }

@@ -150,7 +150,7 @@ func TestDemo(t *testing.T) {
 	if !bytes.Contains(report, []byte("<html")) || len(report) < 1000 {
 		t.Errorf("results/report.html does not look like a report (%d bytes)", len(report))
 	}
-	for _, d := range []string{"logs", "benchmarks"} {
+	for _, d := range []string{"logs", "benchmarks", "metrics"} {
 		if len(files(t, dir, d)) == 0 {
 			t.Errorf("nothing under %s/", d)
 		}

@@ -45,7 +45,7 @@ rule aggregate:
     shell:
         "wtscan-aggregate --mutations {input.mutations} --sites {input.sites}"
         " --alignments {input.alignments} --qc {input.qc} --out-dir {params.out_dir}"
-        " --threads {threads} --log-format json --progress never {params.extra} 2> {log}"
+        " --threads {threads} --log-format json --progress never --metrics-file metrics/aggregate.prom {params.extra} 2> {log}"
 
 
 localrules:

@@ -26,4 +26,4 @@ rule align:
     shell:
         "wtscan-align --references {input.references} --queries {input.proteins}"
         " --out {output.alignments} --quality-thresholds {params.quality}"
-        " --threads {threads} --log-format json --progress never {params.extra} 2> {log}"
+        " --threads {threads} --log-format json --progress never --metrics-file metrics/align.{wildcards.chunk}.prom {params.extra} 2> {log}"

@@ -57,4 +57,4 @@ rule extract:
         "wtscan-extract --samples {input.sheet} --references {input.references}"
         " --min-identity {params.min_identity} --min-coverage {params.min_coverage}"
         " --out {output.proteins} --faa {output.faa} --threads {threads}"
-        " --log-format json --progress never {params.extra} 2> {log}"
+        " --log-format json --progress never --metrics-file metrics/extract.{wildcards.chunk}.prom {params.extra} 2> {log}"

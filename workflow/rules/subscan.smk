@@ -28,4 +28,4 @@ rule subscan:
     shell:
         "wtscan-subscan --alignments {input.alignments} --references {input.references}"
         " {params.catalog} --out {output.mutations} --sites {output.sites}"
-        " --threads {threads} --log-format json --progress never {params.extra} 2> {log}"
+        " --threads {threads} --log-format json --progress never --metrics-file metrics/subscan.{wildcards.chunk}.prom {params.extra} 2> {log}"

@@ -43,4 +43,4 @@ rule validate:
         "wtscan-validate {input.proteins} {input.alignments} {input.mutations} {input.sites}"
         " --samples {input.sheet} --references {input.references} {params.catalog}"
         " --report {output.report} --table {output.table}"
-        " --threads {threads} --log-format json --progress never {params.extra} 2> {log}"
+        " --threads {threads} --log-format json --progress never --metrics-file metrics/validate.prom {params.extra} 2> {log}"
