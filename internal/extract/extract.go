@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/samplesheet"
 	"github.com/wtscan/wtscan/internal/seqio"
 	"github.com/wtscan/wtscan/internal/table"
 )
@@ -40,7 +39,7 @@ type CLI struct {
 }
 
 // SampleIDPattern is what a sample id must match (it becomes a file name).
-var SampleIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+var SampleIDPattern = samplesheet.IDPattern
 
 // Validate checks the rules between flags.
 func (c *CLI) Validate() error {
@@ -63,16 +62,9 @@ func (c *CLI) Validate() error {
 	return nil
 }
 
-// Sample is one assembly to search.
-type Sample struct {
-	ID         string
-	Assembly   string
-	Annotation string
-	Organism   string
-	Hits       string
-	HitsFormat string
-	line       int
-}
+// Sample is one assembly to search: a row of the sample sheet, or the
+// --assembly, --sample-id, … flags (Line 0).
+type Sample = samplesheet.Sample
 
 // Main runs wtscan-extract and returns its exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -81,11 +73,25 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !ok {
 		return code
 	}
+	ins := fsx.Args("--references", c.References, "--samples", c.Samples, "--assembly", c.Assembly, "--annotation", c.Annotation, "--hits", c.Hits)
+	outs := fsx.Args("--out", c.Out, "--faa", c.Faa)
+	if code, ok := env.CheckArgs(ins, outs); !ok {
+		return code
+	}
 	samples := []Sample{{ID: c.SampleID, Assembly: c.Assembly, Annotation: c.Annotation, Organism: c.Organism, Hits: c.Hits, HitsFormat: c.HitsFormat}}
 	if c.Samples != "" {
 		var err error
 		if samples, err = ReadSamples(c.Samples, c.Organism); err != nil {
 			return env.Fail(err)
+		}
+		// The files the sheet names exist (ReadSamples checked); none may be an output.
+		var named []fsx.Arg
+		for _, s := range samples {
+			where := fmt.Sprintf("%s line %d:", c.Samples, s.Line)
+			named = append(named, fsx.Arg{Flag: where, Path: s.Assembly}, fsx.Arg{Flag: where, Path: s.Annotation}, fsx.Arg{Flag: where, Path: s.Hits})
+		}
+		if code, ok := env.CheckArgs(named, outs); !ok {
+			return code
 		}
 	}
 	env.Started(map[string]any{"references": c.References, "samples": len(samples), "out": c.Out})
@@ -117,73 +123,22 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	})
 }
 
-// ReadSamples reads a sample sheet: a TSV with a header naming sample_id and
-// assembly, and optionally annotation, organism, hits and hits_format.
-// organism fills the rows that leave organism empty.
+// ReadSamples reads a sample sheet with the one reader (internal/samplesheet)
+// and checks that the files it names exist. organism fills the rows that
+// leave organism empty.
 func ReadSamples(path, organism string) ([]Sample, error) {
-	data, err := os.ReadFile(path)
+	sh, err := samplesheet.Read(path)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		out  []Sample
-		cols map[string]int
-		seen = map[string]int{}
-	)
-	for i, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
-		n := i + 1
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") && cols != nil {
-			continue
-		}
-		cells := strings.Split(line, "\t")
-		if cols == nil {
-			cols = map[string]int{}
-			for j, h := range cells {
-				cols[strings.TrimSpace(strings.TrimPrefix(h, "#"))] = j
-			}
-			for _, need := range []string{"sample_id", "assembly"} {
-				if _, ok := cols[need]; !ok {
-					return nil, fmt.Errorf("%s line %d: header lacks column %q (need sample_id, assembly; optional annotation, organism, hits, hits_format)", path, n, need)
-				}
-			}
-			continue
-		}
-		get := func(name string) string {
-			if j, ok := cols[name]; ok && j < len(cells) {
-				return strings.TrimSpace(cells[j])
-			}
-			return ""
-		}
-		s := Sample{ID: get("sample_id"), Assembly: get("assembly"), Annotation: get("annotation"),
-			Organism: get("organism"), Hits: get("hits"), HitsFormat: get("hits_format"), line: n}
-		if s.Organism == "" {
-			s.Organism = organism
-		}
-		if !SampleIDPattern.MatchString(s.ID) {
-			return nil, fmt.Errorf("%s line %d: sample id %q must match %s", path, n, s.ID, SampleIDPattern)
-		}
-		if first, dup := seen[s.ID]; dup {
-			return nil, fmt.Errorf("%s line %d: sample id %q repeated (first at line %d)", path, n, s.ID, first)
-		}
-		seen[s.ID] = n
-		if s.Assembly == "" && s.Annotation == "" {
-			return nil, fmt.Errorf("%s line %d: sample %q has no assembly", path, n, s.ID)
-		}
-		if (s.Hits == "") != (s.HitsFormat == "") {
-			return nil, fmt.Errorf("%s line %d: hits and hits_format go together", path, n)
-		}
-		for _, p := range []string{s.Assembly, s.Annotation, s.Hits} {
-			if p == "" {
-				continue
-			}
-			if _, err := os.Stat(p); err != nil {
-				return nil, fmt.Errorf("%s line %d: sample %q: %w", path, n, s.ID, err)
-			}
-		}
-		out = append(out, s)
+	if err := sh.CheckFiles(); err != nil {
+		return nil, err
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no samples", path)
+	out := sh.Samples
+	for i := range out {
+		if out[i].Organism == "" {
+			out[i].Organism = organism
+		}
 	}
 	return out, nil
 }
@@ -247,8 +202,8 @@ func Run(ctx context.Context, refs *refset.Set, samples []Sample, opt Options, d
 	res := &Result{}
 	for i, r := range results {
 		if r.err != nil {
-			if samples[i].line > 0 {
-				return nil, fmt.Errorf("sample %q (sheet line %d): %w", samples[i].ID, samples[i].line, r.err)
+			if samples[i].Line > 0 {
+				return nil, fmt.Errorf("sample %q (sheet line %d): %w", samples[i].ID, samples[i].Line, r.err)
 			}
 			return nil, r.err
 		}

@@ -46,6 +46,7 @@ import (
 	"strings"
 
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/seqio"
 	"github.com/wtscan/wtscan/internal/table"
 )
@@ -93,6 +94,13 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	var c CLI
 	env, code, ok := cli.Parse(ctx, "wtscan-validate", "Check wtscan inputs and outputs and report every problem found, in one run.", &c, &c.Shared, args, stdin, stdout, stderr)
 	if !ok {
+		return code
+	}
+	ins := fsx.Args("--references", c.References, "--catalog", c.Catalog, "--samples", c.Samples)
+	for _, f := range c.Files {
+		ins = append(ins, fsx.Arg{Path: f})
+	}
+	if code, ok := env.CheckArgs(ins, fsx.Args("--report", c.Report, "--table", c.Table)); !ok {
 		return code
 	}
 	env.Started(map[string]any{"files": c.Files, "references": c.References, "catalog": c.Catalog, "samples": c.Samples})
