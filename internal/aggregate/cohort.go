@@ -144,6 +144,7 @@ type cohort struct {
 	// in it is refused.
 	sheet     map[string]bool
 	sheetPath string
+	withRows  bitset // samples with a row in any table
 
 	// Derived by finish.
 	order     []int32 // sample indexes sorted by id
@@ -193,6 +194,7 @@ func (c *cohort) sampleGene(kind int, b batchInfo, i int, sample, gene string) (
 	if c.owner[kind] == nil {
 		c.owner[kind] = map[uint64]int32{}
 	}
+	c.withRows.set(s)
 	k := uint64(s)<<32 | uint64(uint32(g))
 	switch prev := c.owner[kind][k]; {
 	case prev == 0:

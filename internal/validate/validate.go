@@ -159,6 +159,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 		sites     []*loaded[table.Site]
 		lineage   []tableMeta
 		sheetIDs  map[string]bool
+		sheetPath string
 		catalogs  []string
 		catFolder string
 	)
@@ -178,6 +179,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 	if c.Samples != "" {
 		files[c.Samples] = true
 		sheetIDs = checkSamples(c.Samples, fs)
+		sheetPath = c.Samples
 	}
 	for _, path := range c.Files {
 		if err := ctx.Err(); err != nil {
@@ -210,7 +212,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 		case kindSamples:
 			ids := checkSamples(path, fs)
 			if sheetIDs == nil {
-				sheetIDs = ids
+				sheetIDs, sheetPath = ids, path
 			}
 		case kindCatalog:
 			catalogs = append(catalogs, path)
@@ -263,8 +265,10 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 	if len(prots) > 0 && len(alns) > 0 {
 		checkAlignedOnce(prots, alns, fs)
 	}
+	checkOneSource(prots, alns, muts, sites, fs)
 	if sheetIDs != nil {
 		checkSheetIDs(sheetIDs, prots, alns, muts, sites, fs)
+		noGenes(sheetPath, sheetIDs, prots, alns, fs)
 	}
 	checkCohort(prots, alns, muts, c.OutlierMads, fs)
 	res := &Result{}
@@ -297,6 +301,71 @@ func checkSheetIDs(ids map[string]bool, prots []*loaded[table.Protein], alns []*
 	unknownSamples(ids, alns, func(r *table.Alignment) string { return r.SampleID }, fs)
 	unknownSamples(ids, muts, func(r *table.Mutation) string { return r.SampleID }, fs)
 	unknownSamples(ids, sites, func(r *table.Site) string { return r.SampleID }, fs)
+}
+
+// checkOneSource refuses a sample whose rows of one gene come from two
+// tables of the same kind: two genomes run under one id, or a table given
+// twice (tables may be split by sample or by gene, never both ways).
+func checkOneSource(prots []*loaded[table.Protein], alns []*loaded[table.Alignment], muts []*loaded[table.Mutation], sites []*loaded[table.Site], fs *Findings) {
+	oneSource(prots, "proteins", func(r *table.Protein) (string, string) { return r.SampleID, r.Gene }, fs)
+	oneSource(alns, "alignments", func(r *table.Alignment) (string, string) { return r.SampleID, r.Gene }, fs)
+	oneSource(muts, "mutations", func(r *table.Mutation) (string, string) { return r.SampleID, r.Gene }, fs)
+	oneSource(sites, "sites", func(r *table.Site) (string, string) { return r.SampleID, r.Gene }, fs)
+}
+
+func oneSource[T any](tables []*loaded[T], kind string, key func(*T) (string, string), fs *Findings) {
+	from := map[[2]string]string{}
+	for _, t := range tables {
+		mine := map[[2]string]bool{}
+		for i := range t.rows {
+			s, g := key(&t.rows[i])
+			k := [2]string{s, g}
+			if s == "" || mine[k] {
+				continue
+			}
+			mine[k] = true
+			if first, dup := from[k]; dup {
+				fs.Errorf(t.where(i, s+"/"+g), "samples.twice", "sample %q, gene %s also has rows in %s: one sample id from two %s tables (two genomes run under one id, or one table given twice)", s, g, first, kind)
+				continue
+			}
+			from[k] = t.path
+		}
+	}
+}
+
+// noGenes warns about every sample of the sheet in which no target gene was
+// found (no row in the proteins or, without them, the alignments tables):
+// it stays in the cohort, with nothing to report.
+func noGenes(sheet string, ids map[string]bool, prots []*loaded[table.Protein], alns []*loaded[table.Alignment], fs *Findings) {
+	var have map[string]bool
+	switch {
+	case len(prots) > 0:
+		have = rowSamples(prots, func(r *table.Protein) string { return r.SampleID })
+	case len(alns) > 0:
+		have = rowSamples(alns, func(r *table.Alignment) string { return r.SampleID })
+	default:
+		return
+	}
+	var missing []string
+	for id := range ids {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	for _, id := range missing {
+		fs.Warnf(Where{File: sheet, Record: id}, "samples.no_genes", "sample %q: no target gene found (no rows in the tables); it counts in the cohort with nothing to report", id)
+	}
+}
+
+func rowSamples[T any](tables []*loaded[T], sample func(*T) string) map[string]bool {
+	have := map[string]bool{}
+	for _, t := range tables {
+		for i := range t.rows {
+			have[sample(&t.rows[i])] = true
+		}
+	}
+	return have
 }
 
 // unknownSamples warns once per table and sample id that ids lacks.
