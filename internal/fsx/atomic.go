@@ -262,3 +262,11 @@ func WriteJSON(path string, v any) error {
 	}
 	return f.Commit()
 }
+
+// Resume lets outputs be written again after AbortAll; a process ends after
+// AbortAll, so only tests that stop several runs in one process call it.
+func Resume() {
+	live.Lock()
+	live.stopped = false
+	live.Unlock()
+}
