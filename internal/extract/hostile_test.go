@@ -47,3 +47,34 @@ func TestOutputNamesInput(t *testing.T) {
 		})
 	}
 }
+
+// TestNonFiniteAndMissing (issue 13 item 10): NaN or infinite thresholds
+// and a missing input named on the command line are usage errors (exit 2);
+// a missing file named in the sample sheet is bad input (exit 1) with its line.
+func TestNonFiniteAndMissing(t *testing.T) {
+	refs := testdata.Shared(t, "pointfinder/salmonella")
+	dir := t.TempDir()
+	asm := write(t, dir, "a.fna", ">c1\nACGTACGTAC\n")
+	sheet := write(t, dir, "s.tsv", "sample_id\tassembly\n# a comment\nS1\t"+filepath.Join(dir, "nope.fna")+"\n")
+	out := filepath.Join(dir, "p.tsv")
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"NaN identity", []string{"-a", asm, "-s", "S1", "--min-identity", "NaN"}, 2, "not a finite number"},
+		{"Inf coverage", []string{"-a", asm, "-s", "S1", "--min-coverage=-Inf"}, 2, "--min-"},
+		{"missing assembly flag", []string{"-a", filepath.Join(dir, "nope.fna"), "-s", "S1"}, 2, "--assembly"},
+		{"missing references", []string{"-a", asm, "-s", "S1", "-r", filepath.Join(dir, "nope")}, 2, "--references"},
+		{"missing assembly in the sheet", []string{"--samples", sheet}, 1, "line 3"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"-r", refs, "-o", out}, tt.args...)
+			code, stderr := run(t, args...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, want %d with %q: %s", code, tt.code, tt.want, stderr)
+			}
+		})
+	}
+}
