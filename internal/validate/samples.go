@@ -1,8 +1,10 @@
 package validate
 
 import (
+	"encoding/json"
 	"errors"
 
+	"github.com/wtscan/wtscan/internal/cli"
 	"github.com/wtscan/wtscan/internal/samplesheet"
 )
 
@@ -39,4 +41,25 @@ func checkSamples(path string, fs *Findings) map[string]bool {
 		}
 	}
 	return sh.IDs()
+}
+
+// printSamples is --print-samples: the sheet read with the one reader, its
+// files checked, its rows printed as a JSON array (the workflow builds its
+// jobs from them).
+func printSamples(env *cli.Env, path string) int {
+	sh, err := samplesheet.Read(path)
+	if err == nil {
+		err = sh.CheckFiles()
+	}
+	if err != nil {
+		return env.Fail(err)
+	}
+	b, err := json.MarshalIndent(sh.Samples, "", "  ")
+	if err != nil {
+		return env.Fail(err)
+	}
+	if _, err := env.Stdout.Write(append(b, '\n')); err != nil {
+		return env.Fail(err)
+	}
+	return cli.ExitOK
 }

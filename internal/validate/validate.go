@@ -61,7 +61,8 @@ type CLI struct {
 	CatalogFormat   string   `enum:"auto,wtscan,pointfinder,amrfinder" default:"auto" help:"Catalogue format (${enum}); auto detects it from the file name and header."`
 	CatalogLenient  bool     `help:"Report catalogue entries that disagree with the references as warnings, as wtscan-subscan --catalog-lenient drops them and goes on (rows that do not parse stay errors)."`
 	Samples         string   `type:"path" help:"Sample sheet (TSV: sample_id, assembly, annotation, organism) to check; tables' sample ids are also checked against it."`
-	Report          string   `required:"" type:"path" help:"JSON report to write: {\"summary\":{...},\"findings\":[...]}."`
+	Report          string   `type:"path" help:"JSON report to write: {\"summary\":{...},\"findings\":[...]} (required unless --print-samples)."`
+	PrintSamples    bool     `help:"Only read the --samples sheet, with the reader every wtscan binary uses, check that the files it names exist, and print its rows as a JSON array on standard output; exit 1 naming every problem with its line. The workflow's check before any job."`
 	Table           string   `type:"path" help:"Also write the findings as a qc/1 table (.tsv, .tsv.gz or .parquet)."`
 	Strict          bool     `help:"Fail (exit 1) on warnings too."`
 	OutlierMads     float64  `default:"5" help:"Cohort outlier threshold: values further than this many robust deviations (1.4826·MAD) from their gene's median are reported."`
@@ -72,6 +73,15 @@ type CLI struct {
 
 // Validate checks rules across flags.
 func (c *CLI) Validate() error {
+	if c.PrintSamples {
+		if c.Samples == "" || len(c.Files) > 0 || c.References != "" || c.Catalog != "" || c.Report != "" || c.Table != "" {
+			return errors.New("--print-samples takes --samples and nothing else to check or write")
+		}
+		return nil
+	}
+	if c.Report == "" {
+		return errors.New("missing flags: --report=STRING")
+	}
 	if len(c.Files) == 0 && c.References == "" && c.Catalog == "" && c.Samples == "" {
 		return errors.New("nothing to check: give FILE arguments or --references, --catalog or --samples")
 	}
@@ -102,6 +112,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	if code, ok := env.CheckArgs(ins, fsx.Args("--report", c.Report, "--table", c.Table)); !ok {
 		return code
+	}
+	if c.PrintSamples {
+		return printSamples(env, c.Samples)
 	}
 	env.Started(map[string]any{"files": c.Files, "references": c.References, "catalog": c.Catalog, "samples": c.Samples})
 	water := ""
