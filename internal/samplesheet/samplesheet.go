@@ -200,7 +200,7 @@ func Parse(path string, data []byte) (*Sheet, []Problem) {
 				seen[s.ID] = n
 			}
 		}
-		if s.Assembly == "" && s.Annotation == "" {
+		if s.Assembly == "" && s.Annotation == "" && col["assembly"] != 0 { // a missing column is named once, above
 			add(n, s.ID, "samples.path", "no assembly (and no annotation holding the sequences)")
 		}
 		switch {

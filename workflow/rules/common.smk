@@ -49,7 +49,11 @@ def _read_samples(path):
     if p.returncode != 0:
         msgs = [l for l in p.stderr.splitlines() if l.startswith("wtscan-validate: ") or l.startswith("  ")]
         raise WorkflowError("\n".join(msgs) or p.stderr)
-    return json.loads(p.stdout)
+    rows = json.loads(p.stdout)
+    for row in rows:
+        # The schema documents the sheet; the reader has checked it already.
+        validate({c: row.get(c, "") for c in SAMPLE_COLUMNS if c in row or c == "assembly"}, "../schemas/samples.schema.yaml")
+    return rows
 
 
 def _split_sheet(path):
