@@ -35,6 +35,7 @@ type CLI struct {
 	Organism    string  `help:"Organism of the sample: picks the references tagged organism=NAME where a gene has several."`
 	MinIdentity float64 `default:"70" help:"Drop hits under this percent identity to their reference."`
 	MinCoverage float64 `default:"50" help:"Drop hits covering less than this percent of their reference."`
+	MaxContig   int64   `default:"100000000" placeholder:"BASES" help:"Refuse an assembly with a contig longer than this, naming it, before holding it in memory (the longest known bacterial replicons are about 16 Mbp). Memory is about 5 bytes per base of each contig being searched, --threads + 1 at a time."`
 	MaxCopyDrop float64 `default:"10" help:"A further copy of a gene more than this many identity points below the gene's best copy in the sample is a paralog (acrF or acrD for acrB): dropped and counted in the log. 100 keeps every copy."`
 }
 
@@ -58,6 +59,8 @@ func (c *CLI) Validate() error {
 		return fmt.Errorf("give --annotation or --hits, not both")
 	case c.MinIdentity < 0 || c.MinIdentity > 100 || c.MinCoverage < 0 || c.MinCoverage > 100:
 		return fmt.Errorf("--min-identity and --min-coverage are percentages (0-100)")
+	case c.MaxContig < 1:
+		return fmt.Errorf("--max-contig must be at least 1")
 	}
 	return nil
 }
@@ -99,7 +102,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err != nil {
 		return env.Fail(err)
 	}
-	opt := Options{MinIdentity: c.MinIdentity, MinCoverage: c.MinCoverage, MaxCopyDrop: c.MaxCopyDrop, Threads: env.Threads()}
+	opt := Options{MinIdentity: c.MinIdentity, MinCoverage: c.MinCoverage, MaxCopyDrop: c.MaxCopyDrop, Threads: env.Threads(), MaxContig: c.MaxContig}
 	prog := env.Progress("samples", int64(len(samples)))
 	res, err := Run(ctx, refs, samples, opt, func() { prog.Add(1) })
 	prog.Finish()
@@ -148,6 +151,7 @@ type Options struct {
 	MinIdentity, MinCoverage float64
 	MaxCopyDrop              float64 // 0 means the default 10 points
 	Threads                  int
+	MaxContig                int64 // refuse longer contigs while reading (0: no limit)
 }
 
 // Result is what Run found.
@@ -267,12 +271,16 @@ func (c *indexCache) get(organism string) *index {
 
 type contig struct {
 	id  string
-	seq []byte
+	seq []byte // nil once searched when no gene can come from it (searchAssembly)
+	n   int    // its length when seq was let go
 }
 
-func readAssembly(path string) ([]contig, error) {
+// length is the contig's length, also after its sequence was let go.
+func (c *contig) length() int { return max(c.n, len(c.seq)) }
+
+func readAssembly(path string, maxContig int64) ([]contig, error) {
 	var cs []contig
-	err := seqio.Read(path, seqio.Options{Alphabet: seqio.DNA}, func(r seqio.Record) error {
+	err := seqio.Read(path, seqio.Options{Alphabet: seqio.DNA, MaxLen: maxContig}, func(r seqio.Record) error {
 		cs = append(cs, contig{id: r.ID, seq: r.Seq})
 		return nil
 	})
@@ -293,9 +301,15 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 			return res
 		}
 	}
+	var loci []*locus
+	searched := false
 	switch {
+	case s.Assembly != "" && ann == nil && s.Hits == "":
+		// Searching: contig by contig as they are read (memory bounded by the largest).
+		contigs, loci, err = ix.searchAssembly(s.Assembly, threads, opt.MaxContig, opt.MinIdentity)
+		searched = true
 	case s.Assembly != "":
-		contigs, err = readAssembly(s.Assembly)
+		contigs, err = readAssembly(s.Assembly, opt.MaxContig)
 	case ann != nil && len(ann.contigs) > 0:
 		contigs = ann.contigs
 	default:
@@ -306,7 +320,6 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 		return res
 	}
 	res.contigs = len(contigs)
-	var loci []*locus
 	method := "search"
 	switch {
 	case ann != nil:
@@ -315,7 +328,7 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 	case s.Hits != "":
 		method = s.HitsFormat
 		loci, err = ix.fromHits(newAligner(), contigs, s.Hits, s.HitsFormat)
-	default:
+	case !searched:
 		loci = ix.searchAll(contigs, threads)
 	}
 	if err != nil {
@@ -427,7 +440,7 @@ func bestLoci(loci []*locus, contigs []contig) []*locus {
 	})
 	var kept []*locus
 	for _, l := range loci {
-		n := len(contigs[l.contigIdx].seq)
+		n := contigs[l.contigIdx].length()
 		s, e := l.span(n)
 		clash := false
 		for _, k := range kept {

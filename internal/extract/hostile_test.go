@@ -78,3 +78,24 @@ func TestNonFiniteAndMissing(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxContig (issue 13 item 13): a contig longer than --max-contig is
+// refused, naming the file and the contig, exit 1, nothing written; the same
+// assembly passes under a limit above its contigs.
+func TestMaxContig(t *testing.T) {
+	refs := testdata.Shared(t, "pointfinder/salmonella")
+	rec := peerContig(t, "staramr/gyrA-A67P-rc.fsa")
+	dir := t.TempDir()
+	asm := write(t, dir, "a.fna", ">short\nACGTACGTAC\n>gyr_contig\n"+string(rec.Seq)+"\n")
+	out := filepath.Join(dir, "p.tsv")
+	code, stderr := run(t, "-a", asm, "-s", "S1", "-r", refs, "-o", out, "--max-contig", "1000")
+	if code != 1 || !strings.Contains(stderr, `a.fna record 2 (\"gyr_contig\")`) || !strings.Contains(stderr, "--max-contig") {
+		t.Errorf("exit %d, want 1 naming the contig: %s", code, stderr)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("output written")
+	}
+	if code, stderr := run(t, "-a", asm, "-s", "S1", "-r", refs, "-o", out, "--max-contig", "3000"); code != 0 {
+		t.Errorf("under the limit: exit %d: %s", code, stderr)
+	}
+}

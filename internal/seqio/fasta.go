@@ -53,6 +53,9 @@ type Options struct {
 	Alphabet   Alphabet // checked per record when not AnyAlphabet
 	AllowEmpty bool     // accept a file with no records (default: an error)
 	AllowDupID bool     // accept repeated ids (default: an error)
+	// MaxLen > 0 refuses a record longer than MaxLen residues while it is
+	// being read, before it is held in memory (wtscan-extract --max-contig).
+	MaxLen int64
 }
 
 // ErrNoRecords is returned (wrapped with the file name) for a file without records.
@@ -61,7 +64,15 @@ var ErrNoRecords = errors.New("no FASTA records")
 // Read calls fn for every record of path in order. It stops at the first
 // error, which names the file and the record.
 func Read(path string, opt Options, fn func(Record) error) error {
-	r, err := fastx.NewReader(seq.Unlimit, path, "")
+	var (
+		r   *fastx.Reader
+		err error
+	)
+	if opt.MaxLen > 0 {
+		r, err = guardedReader(path, opt.MaxLen)
+	} else {
+		r, err = fastx.NewReader(seq.Unlimit, path, "")
+	}
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, cleanErr(err))
 	}
@@ -74,6 +85,10 @@ func Read(path string, opt Options, fn func(Record) error) error {
 			break
 		}
 		if err != nil {
+			var tl *TooLongError
+			if errors.As(err, &tl) {
+				return fmt.Errorf("read %s record %d (%q): %w", path, tl.N, tl.ID, tl)
+			}
 			if n == 0 {
 				return fmt.Errorf("read %s: %w", path, cleanErr(err))
 			}
@@ -91,6 +106,10 @@ func Read(path string, opt Options, fn func(Record) error) error {
 		}
 		if out.ID == "" {
 			return fmt.Errorf("read %s record %d: empty id", path, n)
+		}
+		if opt.MaxLen > 0 && int64(len(out.Seq)) > opt.MaxLen {
+			tl := &TooLongError{N: n, ID: out.ID, Max: opt.MaxLen}
+			return fmt.Errorf("read %s record %d (%q): %w", path, n, out.ID, tl)
 		}
 		if len(out.Seq) == 0 {
 			return fmt.Errorf("read %s record %d (%q): empty sequence", path, n, out.ID)
