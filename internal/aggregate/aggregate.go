@@ -154,6 +154,9 @@ func expandInputs(flag string, specs []string) ([]string, error) {
 	}
 	for _, s := range specs {
 		if list, ok := strings.CutPrefix(s, "@"); ok {
+			if _, err := os.Stat(list); err != nil {
+				return nil, fsx.Usagef("%s @%s: file of paths: %v", flag, list, err)
+			}
 			// Relative paths in a list are relative to the working directory,
 			// like paths on the command line.
 			if err := readList(list, func(line int, p string) error {

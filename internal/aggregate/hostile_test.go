@@ -171,3 +171,29 @@ func TestOutDirSwap(t *testing.T) {
 		t.Errorf("the input was changed")
 	}
 }
+
+// TestMissingInputs (issue 13 item 10): a table, glob or file of paths named
+// on the command line that is not there is a usage error (2); a path inside
+// a file of paths that is not there is bad input (1), with its line.
+func TestMissingInputs(t *testing.T) {
+	dir := t.TempDir()
+	list := writeFile(t, filepath.Join(dir, "list.txt"), "# tables\n"+filepath.Join(dir, "nope.tsv")+"\n")
+	for _, tt := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"missing table", []string{"--mutations", filepath.Join(dir, "nope.tsv")}, 2, "nope.tsv"},
+		{"missing file of paths", []string{"--mutations", "@" + filepath.Join(dir, "nope.txt")}, 2, "nope.txt"},
+		{"missing sheet", []string{"--mutations", list, "--samples", filepath.Join(dir, "nope.tsv")}, 2, "--samples"},
+		{"missing table in a file of paths", []string{"--mutations", "@" + list}, 1, "list.txt line 2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stderr := runMain(t, append(tt.args, "--out-dir", filepath.Join(dir, "out"))...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, want %d with %q: %s", code, tt.code, tt.want, stderr)
+			}
+		})
+	}
+}
