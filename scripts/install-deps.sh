@@ -10,6 +10,7 @@ packages=(
   snakemake         # the workflow
   kleborate-examples # four complete K. pneumoniae assemblies (real-genome tests, demo)
   kleborate         # K. pneumoniae wild-type reference sequences (demo references)
+  resfinder-example # the PointFinder database v3.0.0 as distributed (real-database tests)
   ncbi-blast+       # tblastn: a peer in the extract benchmark
   python3-scipy     # fisher_exact: oracle for the co-occurrence statistics
   python3-statsmodels # multipletests: oracle for Benjamini-Hochberg

@@ -46,7 +46,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 func run(env *cli.Env, c *CLI) (map[string]any, error) {
-	refs, err := refset.Load(c.References)
+	refs, err := env.References(c.References)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +169,9 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		return nil, err
 	}
 	if nQueries == 0 {
-		return nil, fmt.Errorf("%s: no queries", c.Queries)
+		// a sample without any target gene: an empty table with its schema,
+		// so that the steps after this one run and the sample is counted
+		env.Log.Warn().Str("queries", c.Queries).Msg("no queries: writing an empty alignments table")
 	}
 	if srs != nil {
 		if err := srs.commit(); err != nil {

@@ -44,6 +44,9 @@ type Entry struct {
 	Source      string
 	Version     string
 	Notes       string
+	NucPosition int      // the catalogue's nucleotide position of an indel row (PointFinder), 0 otherwise
+	NucDeleted  []string // a deletion given in bases that are not whole codons: applied to the reference CDS
+	Faults      []string // what Validate found wrong with a row it kept
 
 	// filled by Validate for indel entries: the entry's change as the caller
 	// names it (3'-shifted), one per alternative
@@ -57,7 +60,7 @@ func (e *Entry) Where() string { return fmt.Sprintf("%s:%d", e.File, e.Line) }
 type Token struct {
 	Gene string
 	Pos  int
-	Ref  byte
+	Ref  byte   // 0 for an indel token (gene_ins475): any change at Pos
 	Alts string // alternative residues; empty: any change at Pos
 	Raw  string
 }
@@ -110,8 +113,14 @@ type Catalog struct {
 	Digest  string // SHA-256 over the bytes of every file read, in order
 	Entries []*Entry
 	Notes   []Note
-	byPos   map[genePos][]*Entry // every entry, by gene and position
-	byGene  map[string][]*Entry  // entries other than substitutions, by gene (in file order)
+	// Merged counts the rows of a PointFinder folder's resistens-overview.txt
+	// that its phenotypes.txt lacks, added to the entries.
+	Merged int
+	// Stats of Validate: entries kept, rows dropped, rows kept with faults,
+	// and faults (a row may have several).
+	Kept, Dropped, WithFaults, Faults int
+	byPos                             map[genePos][]*Entry // every entry, by gene and position
+	byGene                            map[string][]*Entry  // entries other than substitutions, by gene (in file order)
 }
 
 // Options tune loading.
@@ -136,8 +145,13 @@ func Load(path string, opt Options) (*Catalog, error) {
 	}
 	if st.IsDir() {
 		switch {
-		case exists(filepath.Join(path, "resistens-overview.txt")):
-			file = filepath.Join(path, "resistens-overview.txt")
+		case exists(filepath.Join(path, PointFinderPhenotypes)):
+			file = filepath.Join(path, PointFinderPhenotypes)
+			if format == FormatAuto {
+				format = FormatPointFinder
+			}
+		case exists(filepath.Join(path, PointFinderOverview)):
+			file = filepath.Join(path, PointFinderOverview)
 			if format == FormatAuto {
 				format = FormatPointFinder
 			}
@@ -147,7 +161,7 @@ func Load(path string, opt Options) (*Catalog, error) {
 				format = FormatAMRFinder
 			}
 		default:
-			return nil, fmt.Errorf("catalogue folder %s holds neither resistens-overview.txt (PointFinder) nor AMRProt-mutation.tsv (AMRFinderPlus)", path)
+			return nil, fmt.Errorf("catalogue folder %s holds neither phenotypes.txt nor resistens-overview.txt (PointFinder) nor AMRProt-mutation.tsv (AMRFinderPlus)", path)
 		}
 	}
 	data, err := os.ReadFile(file)
@@ -170,9 +184,29 @@ func Load(path string, opt Options) (*Catalog, error) {
 		probs = c.parseWtscan(file, data)
 	case FormatPointFinder:
 		c.Name = "PointFinder"
-		probs = c.parsePointFinder(file, data)
-		if v, err := os.ReadFile(filepath.Join(filepath.Dir(file), "VERSION")); err == nil {
-			c.Version = strings.TrimSpace(string(v))
+		cols := pfOverview
+		if isPhenotypes(file, data) {
+			cols = pfPhenotypes
+		}
+		probs = c.parsePointFinder(file, data, cols)
+		if st.IsDir() && cols == pfPhenotypes {
+			// the folder's older table may hold rows the newer one lost
+			over := filepath.Join(path, PointFinderOverview)
+			if odata, err := os.ReadFile(over); err == nil {
+				o := &Catalog{}
+				probs = append(probs, o.parsePointFinder(over, odata, pfOverview)...)
+				if n := c.mergeOverview(o); n > 0 {
+					c.Files = append(c.Files, over)
+					h.Write(odata)
+					c.Merged = n
+				}
+			}
+		}
+		for _, v := range []string{filepath.Join(filepath.Dir(file), "VERSION"), filepath.Join(filepath.Dir(file), "..", "VERSION")} {
+			if b, err := os.ReadFile(v); err == nil {
+				c.Version = strings.TrimSpace(string(b))
+				break
+			}
 		}
 	case FormatAMRFinder:
 		c.Name = "AMRFinderPlus"
@@ -205,6 +239,15 @@ func Load(path string, opt Options) (*Catalog, error) {
 	return c, nil
 }
 
+// isPhenotypes tells phenotypes.txt (current PointFinder) from
+// resistens-overview.txt (legacy) by name or header.
+func isPhenotypes(file string, data []byte) bool {
+	if filepath.Base(file) == PointFinderPhenotypes {
+		return true
+	}
+	return strings.HasPrefix(strings.ToLower(string(data[:min(len(data), 64)])), "#gene_accession")
+}
+
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
@@ -214,7 +257,7 @@ func exists(p string) bool {
 func detect(file string, data []byte) (string, error) {
 	base := filepath.Base(file)
 	switch {
-	case base == "resistens-overview.txt":
+	case base == PointFinderOverview || base == PointFinderPhenotypes:
 		return FormatPointFinder, nil
 	case strings.HasPrefix(base, "AMRProt-mutation"):
 		return FormatAMRFinder, nil
@@ -226,7 +269,7 @@ func detect(file string, data []byte) (string, error) {
 		}
 		low := strings.ToLower(line)
 		switch {
-		case strings.HasPrefix(low, "#gene_id"):
+		case strings.HasPrefix(low, "#gene_id") || strings.HasPrefix(low, "#gene_accession"):
 			return FormatPointFinder, nil
 		case strings.HasPrefix(low, "#organism") || strings.HasPrefix(low, "#taxgroup"):
 			return FormatAMRFinder, nil
@@ -301,6 +344,16 @@ func parseRequirement(s string) (Requirement, error) {
 }
 
 func parseToken(raw string) (Token, error) {
+	if i := strings.LastIndexByte(raw, '_'); i > 0 {
+		// gene_ins475 / gene_del475: any change at that position (PointFinder)
+		for _, kind := range []string{"ins", "del"} {
+			if rest, ok := strings.CutPrefix(strings.ToLower(raw[i+1:]), kind); ok {
+				if pos, err := strconv.Atoi(rest); err == nil && pos > 0 {
+					return Token{Gene: raw[:i], Pos: pos, Raw: raw}, nil
+				}
+			}
+		}
+	}
 	gene, ref, pos, alts, ok := splitSymbol(raw)
 	if !ok || len(ref) != 1 {
 		return Token{}, fmt.Errorf("combination token %q is not gene_RefPosAlt (like gyrA_D82G)", raw)

@@ -28,11 +28,15 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 	for _, x := range c.byGene[gene] {
 		switch x.Type {
 		case variant.Deletion, variant.Insertion, variant.Delins:
+			matched := false
 			for _, n := range x.normalized {
 				if n.Type == e.Type && n.Start == e.Start && n.End == e.End && n.Alt == e.Alt {
-					out = append(out, x)
+					matched = true
 					break
 				}
+			}
+			if matched || (x.Type == variant.Insertion && insertionNear(x, e)) {
+				out = append(out, x)
 			}
 		case variant.Frameshift:
 			if e.Type == variant.Frameshift && e.Start == x.Position {
@@ -52,6 +56,36 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 		}
 	}
 	return out
+}
+
+// insertionNear matches a catalogue insertion of at least minNearInsertion
+// residues to a called insertion (or delins) that adds as many residues close
+// to the catalogue's position, when the query there holds the catalogued
+// residues: where substitutions flank an insertion (the K. pneumoniae OmpK37
+// SSTNGG and TERY insertions) its place in an alignment is ambiguous, and the
+// database gives one of the equivalent places.
+func insertionNear(x *Entry, e variant.Event) bool {
+	added := len(e.Alt)
+	if e.Type == variant.Delins {
+		added = len(e.Alt) - len(e.Ref)
+	} else if e.Type != variant.Insertion {
+		return false
+	}
+	for _, a := range x.Alts {
+		if len(a) >= minNearInsertion && added == len(a) && abs(e.Start-x.Position) <= len(a)+2 && strings.Contains(e.Context, a) {
+			return true
+		}
+	}
+	return false
+}
+
+const minNearInsertion = 3
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 func containsAlt(alts []string, a string) bool {

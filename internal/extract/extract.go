@@ -98,7 +98,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		}
 	}
 	env.Started(map[string]any{"references": c.References, "samples": len(samples), "out": c.Out})
-	refs, err := refset.Load(c.References)
+	refs, err := env.References(c.References)
 	if err != nil {
 		return env.Fail(err)
 	}
@@ -118,6 +118,17 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	}
 	for _, w := range res.Warnings {
 		env.Log.Warn().Msg(w)
+	}
+	found := map[string]bool{}
+	for _, r := range res.Rows {
+		found[r.SampleID] = true
+	}
+	for _, s := range samples {
+		if !found[s.ID] {
+			// the sample flows on: align and subscan write empty tables, the
+			// cohort counts it with every catalogue site not covered
+			env.Log.Warn().Str("sample", s.ID).Str("assembly", s.Assembly).Msg("no target gene found in this sample")
+		}
 	}
 	return env.Done(map[string]any{
 		"samples": len(samples), "contigs": res.Contigs, "proteins": len(res.Rows),

@@ -59,7 +59,8 @@ type CLI struct {
 	References      string   `type:"path" help:"Wild-type references (protein or CDS FASTA, or a PointFinder folder): checked, and used to check mutation refs, aligned residues and the catalogue."`
 	Catalog         string   `type:"path" help:"Resistance catalogue to check against the references with the loader wtscan-subscan uses (wtscan TSV, PointFinder resistens-overview.txt or its species folder, which then also serves as the references)."`
 	CatalogFormat   string   `enum:"auto,wtscan,pointfinder,amrfinder" default:"auto" help:"Catalogue format (${enum}); auto detects it from the file name and header."`
-	CatalogLenient  bool     `help:"Report catalogue entries that disagree with the references as warnings, as wtscan-subscan --catalog-lenient drops them and goes on (rows that do not parse stay errors)."`
+	CatalogStrict   bool     `help:"Report catalogue faults as errors, as wtscan-subscan --catalog-strict refuses them. By default they are warnings: subscan keeps such rows (or drops those that cannot apply) and goes on; rows that do not parse stay errors."`
+	CatalogLenient  bool     `hidden:"" help:"Accepted for older workflows: catalogue faults are warnings by default now."`
 	Samples         string   `type:"path" help:"Sample sheet (TSV: sample_id, assembly, annotation, organism) to check; tables' sample ids are also checked against it."`
 	Report          string   `type:"path" help:"JSON report to write: {\"summary\":{...},\"findings\":[...]} (required unless --print-samples)."`
 	PrintSamples    bool     `help:"Only read the --samples sheet, with the reader every wtscan binary uses, check that the files it names exist, and print its rows as a JSON array on standard output; exit 1 naming every problem with its line. The workflow's check before any job."`
@@ -216,7 +217,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 				rs, refsPath = folderRefs, path
 			}
 			if cat := folderCatalog(path); cat != "" {
-				checkCatalog(cat, c.CatalogFormat, path, c.CatalogLenient, folderRefs, fs)
+				checkCatalog(cat, c.CatalogFormat, path, c.CatalogStrict, folderRefs, fs)
 			}
 		case kindAssembly:
 			checkFASTAFile(path, seqio.DNA, fs)
@@ -251,7 +252,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 	}
 	for _, cat := range catalogs {
 		files[cat] = true
-		checkCatalog(cat, c.CatalogFormat, refsPath, c.CatalogLenient, rs, fs)
+		checkCatalog(cat, c.CatalogFormat, refsPath, c.CatalogStrict, rs, fs)
 	}
 	idx := proteinIndex{}
 	for _, t := range prots {
