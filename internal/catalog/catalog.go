@@ -21,6 +21,23 @@ const (
 	FormatAMRFinder   = "amrfinder"
 )
 
+// Formats lists every --catalog-format value, auto first. The flags of
+// wtscan-subscan and wtscan-validate and the workflow's config schema are
+// tested against it.
+var Formats = []string{FormatAuto, FormatWtscan, FormatPointFinder, FormatAMRFinder}
+
+// FolderFile returns the catalogue file a folder holds (PointFinder's
+// phenotypes.txt or resistens-overview.txt, AMRFinderPlus's
+// AMRProt-mutation.tsv), or "" when it holds none.
+func FolderFile(dir string) string {
+	for _, f := range []string{PointFinderPhenotypes, PointFinderOverview, "AMRProt-mutation.tsv"} {
+		if p := filepath.Join(dir, f); exists(p) {
+			return p
+		}
+	}
+	return ""
+}
+
 // Entry is one known change.
 type Entry struct {
 	ID          string
@@ -144,23 +161,7 @@ func Load(path string, opt Options) (*Catalog, error) {
 		return nil, fmt.Errorf("catalogue: %w", err)
 	}
 	if st.IsDir() {
-		switch {
-		case exists(filepath.Join(path, PointFinderPhenotypes)):
-			file = filepath.Join(path, PointFinderPhenotypes)
-			if format == FormatAuto {
-				format = FormatPointFinder
-			}
-		case exists(filepath.Join(path, PointFinderOverview)):
-			file = filepath.Join(path, PointFinderOverview)
-			if format == FormatAuto {
-				format = FormatPointFinder
-			}
-		case exists(filepath.Join(path, "AMRProt-mutation.tsv")):
-			file = filepath.Join(path, "AMRProt-mutation.tsv")
-			if format == FormatAuto {
-				format = FormatAMRFinder
-			}
-		default:
+		if file = FolderFile(path); file == "" {
 			return nil, fmt.Errorf("catalogue folder %s holds neither phenotypes.txt nor resistens-overview.txt (PointFinder) nor AMRProt-mutation.tsv (AMRFinderPlus)", path)
 		}
 	}
@@ -169,7 +170,7 @@ func Load(path string, opt Options) (*Catalog, error) {
 		return nil, fmt.Errorf("catalogue: %w", err)
 	}
 	if format == FormatAuto {
-		format, err = detect(file, data)
+		format, err = Detect(file, data)
 		if err != nil {
 			return nil, err
 		}
@@ -253,8 +254,10 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// detect tells the format from the file name and header line.
-func detect(file string, data []byte) (string, error) {
+// Detect tells a catalogue's format from its file name and header line (data
+// may be the whole file or its start). wtscan-validate uses it to tell a
+// catalogue from the other files it is given.
+func Detect(file string, data []byte) (string, error) {
 	base := filepath.Base(file)
 	switch {
 	case base == PointFinderOverview || base == PointFinderPhenotypes:
@@ -280,7 +283,14 @@ func detect(file string, data []byte) (string, error) {
 		for _, f := range strings.Split(low, "\t") {
 			cols[strings.TrimSpace(f)] = true
 		}
-		if cols["gene"] && cols["position"] && cols["type"] {
+		if cols["gene_id"] && cols["codon_pos"] {
+			return FormatPointFinder, nil
+		}
+		all := true
+		for _, r := range wtscanRequired {
+			all = all && cols[r]
+		}
+		if all {
 			return FormatWtscan, nil
 		}
 		break
@@ -299,9 +309,7 @@ func (c *Catalog) index() {
 	for _, e := range c.Entries {
 		k := genePos{e.Gene, e.Position}
 		c.byPos[k] = append(c.byPos[k], e)
-		switch e.Type {
-		case variant.Substitution, variant.Nonsense, variant.StartLost:
-		default:
+		if !e.Type.IsPointChange() {
 			c.byGene[e.Gene] = append(c.byGene[e.Gene], e)
 		}
 	}

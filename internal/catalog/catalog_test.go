@@ -372,7 +372,7 @@ func TestDetect(t *testing.T) {
 		"c.tsv": {"#organism\taccession\n", FormatAMRFinder},
 		"d.tsv": {"what\tis\tthis\n", ""},
 	} {
-		got, err := detect(writeFile(t, dir, name, tt.text), []byte(tt.text))
+		got, err := Detect(writeFile(t, dir, name, tt.text), []byte(tt.text))
 		if got != tt.want || (tt.want == "") != (err != nil) {
 			t.Errorf("%s: %q %v, want %q", name, got, err, tt.want)
 		}

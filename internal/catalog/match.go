@@ -10,8 +10,7 @@ import (
 // catalogue: callers may use it from several goroutines.
 func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 	var out []*Entry
-	switch e.Type {
-	case variant.Substitution, variant.Nonsense, variant.StartLost:
+	if e.Type.IsPointChange() {
 		for _, x := range c.byPos[genePos{gene, e.Start}] {
 			switch x.Type {
 			case variant.Substitution, variant.Nonsense:
@@ -27,7 +26,7 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 	}
 	for _, x := range c.byGene[gene] {
 		switch x.Type {
-		case variant.Deletion, variant.Insertion, variant.Delins:
+		case variant.Deletion, variant.Insertion, variant.Delins: // x.Type.IsIndel()
 			matched := false
 			for _, n := range x.normalized {
 				if n.Type == e.Type && n.Start == e.Start && n.End == e.End && n.Alt == e.Alt {
@@ -46,7 +45,7 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 			// the protein ends before the entry's position: a truncation, a
 			// premature stop, or a frameshift (the wild-type reading frame
 			// ends there, as in K. pneumoniae HS11286's OmpK35-40%)
-			if (e.Type == variant.Truncation || e.Type == variant.Nonsense || e.Type == variant.Frameshift) && e.Start <= x.Position {
+			if e.Type.Truncates() && e.Start <= x.Position {
 				out = append(out, x)
 			}
 		case variant.StopLost:

@@ -288,8 +288,7 @@ var (
 )
 
 func init() {
-	for _, t := range []variant.Type{variant.Substitution, variant.Nonsense, variant.StartLost, variant.StopLost, variant.Deletion,
-		variant.Insertion, variant.Delins, variant.Frameshift, variant.Truncation} {
+	for _, t := range variant.Types {
 		entryTypes[string(t)] = t
 	}
 }
@@ -356,7 +355,7 @@ func (c *Catalog) parseWtscan(file string, data []byte) Problems {
 		}
 		t, ok := entryTypes[strings.ToLower(get("type"))]
 		if !ok {
-			bad = append(bad, fmt.Sprintf("type %q is not one of substitution, nonsense, start_lost, stop_lost, deletion, insertion, delins, frameshift, truncation", get("type")))
+			bad = append(bad, fmt.Sprintf("type %q is not one of %s", get("type"), variant.TypeList()))
 		}
 		e.Type = t
 		alt := strings.ToUpper(get("alt"))

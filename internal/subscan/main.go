@@ -930,11 +930,8 @@ func presence(calls []call, group []int) catalog.Has {
 		for _, ci := range group {
 			cl := &calls[ci]
 			for _, e := range cl.p.res.Events {
-				switch e.Type {
-				case variant.Substitution, variant.Nonsense, variant.StartLost:
-					if catalog.TokenMatches(t, cl.row.Gene, e.Start, e.Alt) {
-						return true
-					}
+				if e.Type.IsPointChange() && catalog.TokenMatches(t, cl.row.Gene, e.Start, e.Alt) {
+					return true
 				}
 			}
 		}
@@ -1022,15 +1019,14 @@ func codonRef(ref *refset.Reference, e *variant.Event) string {
 	if ref.CDS == nil {
 		return ""
 	}
-	switch e.Type {
-	case variant.Substitution, variant.Nonsense, variant.StartLost, variant.Deletion, variant.Delins, variant.Frameshift:
-		var b strings.Builder
-		for p := e.Start; p <= e.End; p++ {
-			b.WriteString(ref.Codon(p))
-		}
-		return b.String()
+	if !e.Type.ReplacesResidues() {
+		return ""
 	}
-	return ""
+	var b strings.Builder
+	for p := e.Start; p <= e.End; p++ {
+		b.WriteString(ref.Codon(p))
+	}
+	return b.String()
 }
 
 // codonAlt returns the query codons of an event from the row's query CDS.

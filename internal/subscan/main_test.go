@@ -7,11 +7,13 @@ import (
 	"hash/maphash"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/cli"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
@@ -419,4 +421,12 @@ func TestRowsInMemory(t *testing.T) {
 		t.Errorf("exit %d, want 1 naming row %d:\n%s", code, bad+1, errs)
 	}
 	noFile(t, out)
+}
+
+// TestCatalogFormatFlag: the flag offers exactly the formats the loader reads.
+func TestCatalogFormatFlag(t *testing.T) {
+	f, _ := reflect.TypeFor[CLI]().FieldByName("CatalogFormat")
+	if got := f.Tag.Get("enum"); got != strings.Join(catalog.Formats, ",") {
+		t.Errorf("--catalog-format enum %q, catalog.Formats %v", got, catalog.Formats)
+	}
 }

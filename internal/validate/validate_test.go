@@ -5,9 +5,11 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
 )
@@ -489,5 +491,13 @@ func TestCapPerCheck(t *testing.T) {
 	last := r.Findings[len(r.Findings)-1]
 	if !strings.Contains(last.Message, "19 more") {
 		t.Errorf("last finding %s", last)
+	}
+}
+
+// TestCatalogFormatFlag: the flag offers exactly the formats the loader reads.
+func TestCatalogFormatFlag(t *testing.T) {
+	f, _ := reflect.TypeFor[CLI]().FieldByName("CatalogFormat")
+	if got := f.Tag.Get("enum"); got != strings.Join(catalog.Formats, ",") {
+		t.Errorf("--catalog-format enum %q, catalog.Formats %v", got, catalog.Formats)
 	}
 }

@@ -42,6 +42,35 @@ var Types = []Type{Substitution, Deletion, Insertion, Delins, Nonsense, StartLos
 // ValidType reports whether t names a change type.
 func ValidType(t string) bool { return slices.Contains(Types, Type(t)) }
 
+// TypeList is every change type, comma-separated, for messages.
+func TypeList() string {
+	s := make([]string, len(Types))
+	for i, t := range Types {
+		s[i] = string(t)
+	}
+	return strings.Join(s, ", ")
+}
+
+// IsPointChange reports whether t replaces one residue by one (a
+// substitution, a premature stop, a changed start codon): such changes are
+// found by position and alternative.
+func (t Type) IsPointChange() bool { return t == Substitution || t == Nonsense || t == StartLost }
+
+// IsIndel reports whether t inserts or deletes residues in frame.
+func (t Type) IsIndel() bool { return t == Deletion || t == Insertion || t == Delins }
+
+// Truncates reports whether t ends the protein before the reference end: a
+// premature stop, a frameshift (the wild-type frame ends there) or a
+// truncation.
+func (t Type) Truncates() bool { return t == Nonsense || t == Frameshift || t == Truncation }
+
+// ReplacesResidues reports whether t names reference residues it changes
+// (their codons are reported): point changes, deletions, delins and
+// frameshifts; not insertions, stop_lost or truncations.
+func (t Type) ReplacesResidues() bool {
+	return t.IsPointChange() || t == Deletion || t == Delins || t == Frameshift
+}
+
 // Event is one change against the reference.
 type Event struct {
 	Type Type
