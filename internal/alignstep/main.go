@@ -9,6 +9,7 @@ import (
 
 	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/table"
 )
@@ -29,6 +30,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	var c CLI
 	env, code, ok := cli.Parse(ctx, "wtscan-align", description, &c, &c.Shared, args, stdin, stdout, stderr)
 	if !ok {
+		return code
+	}
+	ins := fsx.Args("--references", c.References, "--queries", c.Queries, "--pairs", c.Pairs)
+	outs := fsx.Args("--out", c.Out, "--emboss-out", c.EmbossOut)
+	if code, ok := env.CheckArgs(ins, outs); !ok {
 		return code
 	}
 	env.Started(map[string]any{"references": c.References, "queries": c.Queries, "out": c.Out, "engine": c.Engine, "simd": align.Accelerated()})

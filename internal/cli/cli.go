@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -19,6 +21,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/wtscan/wtscan/internal/build"
+	"github.com/wtscan/wtscan/internal/fsx"
 )
 
 // Exit codes of every wtscan binary.
@@ -88,7 +91,11 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 			code, ok = int(c), false
 		}
 	}()
-	if _, err := parser.Parse(args); err != nil {
+	kctx, err := parser.Parse(args)
+	if err == nil {
+		err = finiteFloats(kctx)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", name, err)
 		var pe *kong.ParseError
 		if errors.As(err, &pe) {
@@ -108,6 +115,35 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 	env.Log = NewLogger(stderr, shared.LogLevel, shared.LogFormat).With().Str("tool", name).Logger()
 	return env, ExitOK, true
 }
+
+// finiteFloats refuses NaN and infinite values of every float flag: a NaN
+// threshold compares false with everything and would switch its filter off.
+func finiteFloats(kctx *kong.Context) error {
+	for _, f := range kctx.Flags() {
+		if f.Target.Kind() != reflect.Float64 && f.Target.Kind() != reflect.Float32 {
+			continue
+		}
+		if v := f.Target.Float(); math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("--%s: %v is not a finite number", f.Name, v)
+		}
+	}
+	return nil
+}
+
+// CheckArgs applies fsx.CheckArgs (inputs exist; no output is an input or
+// another output) before a step reads anything. On a problem it prints the
+// usage error and returns ExitUsage with ok=false.
+func (e *Env) CheckArgs(inputs, outputs []fsx.Arg) (code int, ok bool) {
+	if err := fsx.CheckArgs(inputs, outputs); err != nil {
+		fmt.Fprintf(e.Stderr, "%s: error: %v\n", e.Args[0], err)
+		return ExitUsage, false
+	}
+	return ExitOK, true
+}
+
+// WithoutRuntimeFlags is args less the flags that change how a run goes, not
+// what it writes (see runtimeFlags).
+func WithoutRuntimeFlags(args []string) []string { return withoutRuntimeFlags(args) }
 
 // runtimeFlags change how a run goes, not what it writes; they are left out
 // of the command line recorded in outputs, so outputs are byte-identical
@@ -181,7 +217,8 @@ func (e *Env) Done(counts map[string]any) int {
 	return ExitOK
 }
 
-// Fail logs err as the one clear message of a failed run and returns ExitFail.
+// Fail logs err as the one clear message of a failed run and returns ExitFail
+// (ExitUsage for an error in what the command line names, fsx.ErrUsage).
 // It also writes a plain "name: error: ..." line, so the message is readable
 // when the log is JSON.
 func (e *Env) Fail(err error) int {
@@ -191,6 +228,9 @@ func (e *Env) Fail(err error) int {
 	}
 	if merr := e.writeMetrics(false, nil); merr != nil {
 		e.Log.Error().Err(merr).Msg("metrics file not written")
+	}
+	if errors.Is(err, fsx.ErrUsage) {
+		return ExitUsage
 	}
 	return ExitFail
 }

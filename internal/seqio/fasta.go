@@ -55,6 +55,9 @@ type Options struct {
 	Alphabet   Alphabet // checked per record when not AnyAlphabet
 	AllowEmpty bool     // accept a file with no records (default: an error)
 	AllowDupID bool     // accept repeated ids (default: an error)
+	// MaxLen > 0 refuses a record longer than MaxLen residues while it is
+	// being read, before it is held in memory (wtscan-extract --max-contig).
+	MaxLen int64
 }
 
 // ErrNoRecords is returned (wrapped with the file name) for a file without records.
@@ -63,7 +66,7 @@ var ErrNoRecords = errors.New("no FASTA records")
 // Read calls fn for every record of path in order. It stops at the first
 // error, which names the file and the record.
 func Read(path string, opt Options, fn func(Record) error) error {
-	r, closeFile, err := open(path)
+	r, closeFile, err := open(path, opt.MaxLen)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, cleanErr(err))
 	}
@@ -76,6 +79,10 @@ func Read(path string, opt Options, fn func(Record) error) error {
 			break
 		}
 		if err != nil {
+			var tl *TooLongError
+			if errors.As(err, &tl) {
+				return fmt.Errorf("read %s record %d (%q): %w", path, tl.N, tl.ID, tl)
+			}
 			if n == 0 {
 				return fmt.Errorf("read %s: %w", path, cleanErr(err))
 			}
@@ -93,6 +100,10 @@ func Read(path string, opt Options, fn func(Record) error) error {
 		}
 		if out.ID == "" {
 			return fmt.Errorf("read %s record %d: empty id", path, n)
+		}
+		if opt.MaxLen > 0 && int64(len(out.Seq)) > opt.MaxLen {
+			tl := &TooLongError{N: n, ID: out.ID, Max: opt.MaxLen}
+			return fmt.Errorf("read %s record %d (%q): %w", path, n, out.ID, tl)
 		}
 		if len(out.Seq) == 0 {
 			return fmt.Errorf("read %s record %d (%q): empty sequence", path, n, out.ID)
@@ -120,7 +131,7 @@ func Read(path string, opt Options, fn func(Record) error) error {
 // decompressor that checks the stream's trailer (CRC and length): the
 // library's parallel one takes a file cut just before its trailer for a
 // whole, shorter genome. Other compressions are left to the library.
-func open(path string) (*fastx.Reader, func(), error) {
+func open(path string, maxLen int64) (*fastx.Reader, func(), error) {
 	if path != "-" {
 		f, err := os.Open(path)
 		if err != nil {
@@ -137,7 +148,11 @@ func open(path string) (*fastx.Reader, func(), error) {
 				f.Close()
 				return nil, nil, err
 			}
-			r, err := fastx.NewReaderFromIO(seq.Unlimit, bufio.NewReaderSize(z, 1<<16), "")
+			var src io.Reader = bufio.NewReaderSize(z, 1<<16)
+			if maxLen > 0 {
+				src = &lengthGuard{r: io.NopCloser(src), max: maxLen, atStart: true}
+			}
+			r, err := fastx.NewReaderFromIO(seq.Unlimit, src, "")
 			if err != nil {
 				f.Close()
 				return nil, nil, err
@@ -146,7 +161,15 @@ func open(path string) (*fastx.Reader, func(), error) {
 		}
 		f.Close()
 	}
-	r, err := fastx.NewReader(seq.Unlimit, path, "")
+	var (
+		r   *fastx.Reader
+		err error
+	)
+	if maxLen > 0 {
+		r, err = guardedReader(path, maxLen)
+	} else {
+		r, err = fastx.NewReader(seq.Unlimit, path, "")
+	}
 	if err != nil {
 		return nil, nil, err
 	}

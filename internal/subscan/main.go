@@ -21,6 +21,7 @@ import (
 
 	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/table"
@@ -70,6 +71,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	var c CLI
 	env, code, ok := cli.Parse(ctx, "wtscan-subscan", description, &c, &c.Shared, args, stdin, stdout, stderr)
 	if !ok {
+		return code
+	}
+	ins := fsx.Args("--alignments", c.Alignments, "--references", c.References, "--catalog", c.Catalog)
+	if code, ok := env.CheckArgs(ins, fsx.Args("--out", c.Out, "--sites", c.Sites)); !ok {
 		return code
 	}
 	env.Started(map[string]any{"alignments": c.Alignments, "references": c.References, "catalog": c.Catalog, "out": c.Out, "sites": c.Sites})

@@ -112,8 +112,6 @@ func TestBrokenInputs(t *testing.T) {
 			[]want{{check: "fasta.line_endings", file: "a.fna", severity: Warning}}},
 		{"empty file", "a.fna", "", nil,
 			[]want{{check: "input.empty", file: "a.fna"}}},
-		{"missing file", "", "", []string{"nope.fna"},
-			[]want{{check: "input.read", file: "nope.fna"}}},
 		{"internal stop", "p.faa", ">p1\n" + prot + "\n>p2\n" + prot[:20] + "*" + prot[:20] + "*\n", nil,
 			[]want{{check: "fasta.internal_stop", file: "p.faa", line: 4, record: "p2", severity: Warning}}},
 		{"protein alphabet", "p.faa", ">p1\n" + prot + "\n" + prot[:5] + "1" + prot + "\n", nil,
