@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -218,6 +219,7 @@ func Load(path string, opt Options) (*Catalog, error) {
 	default:
 		return nil, fmt.Errorf("catalogue %s: unknown format %q (auto, wtscan, pointfinder, amrfinder)", path, format)
 	}
+	probs = append(probs, c.duplicates()...)
 	if len(probs) > 0 {
 		return nil, probs
 	}
@@ -238,6 +240,52 @@ func Load(path string, opt Options) (*Catalog, error) {
 	c.Digest = hex.EncodeToString(h.Sum(nil))
 	c.index()
 	return c, nil
+}
+
+// duplicates finds entries given twice. In a wtscan catalogue a repeated
+// id, or a row that repeats another's gene, type, position, residues and
+// alternatives, is refused (Problems). A database made elsewhere is read as
+// distributed: its repeated rows (PointFinder's Klebsiella table lists gyrB
+// S359A four times) are noted and the repeats dropped.
+func (c *Catalog) duplicates() Problems {
+	var probs Problems
+	ids := map[string]*Entry{}
+	rows := map[string]*Entry{}
+	kept := c.Entries[:0]
+	for _, e := range c.Entries {
+		if c.Format == FormatWtscan {
+			if first := ids[e.ID]; first != nil {
+				probs = append(probs, problem("catalog.duplicate", e.File, e.Line, fmt.Sprintf("id %q is also the id of line %d", e.ID, first.Line)))
+				continue
+			}
+			ids[e.ID] = e
+		}
+		k := fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s", e.Gene, e.Reference, e.Organism, e.Position, e.EndPosition, e.Type, e.Ref, strings.Join(e.Alts, ","), e.RequiresRaw)
+		if first := rows[k]; first != nil {
+			if c.Format == FormatWtscan {
+				probs = append(probs, problem("catalog.duplicate", e.File, e.Line, fmt.Sprintf("repeats the entry of line %d", first.Line)))
+			} else {
+				// one entry: the repeat's PMIDs and drugs join the first's
+				first.PMIDs = appendNew(first.PMIDs, e.PMIDs...)
+				first.DrugClasses = appendNew(first.DrugClasses, e.DrugClasses...)
+				c.Notes = append(c.Notes, Note{e.File, e.Line, fmt.Sprintf("repeats the row of line %d: one entry, its PMIDs and drugs merged", first.Line)})
+			}
+			continue
+		}
+		rows[k] = e
+		kept = append(kept, e)
+	}
+	c.Entries = kept
+	return probs
+}
+
+func appendNew(list []string, xs ...string) []string {
+	for _, x := range xs {
+		if !slices.Contains(list, x) {
+			list = append(list, x)
+		}
+	}
+	return list
 }
 
 // isPhenotypes tells phenotypes.txt (current PointFinder) from
@@ -333,6 +381,17 @@ func parseRequirement(s string) (Requirement, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return nil, nil
+	}
+	// every separator stands between two tokens: "gyrA_S83Y+++" or
+	// "gyrA_S83Y|" is malformed, not a rule with empty parts
+	pieces := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(";|,+", r) })
+	if n := strings.Count(s, ";") + strings.Count(s, "|") + strings.Count(s, ",") + strings.Count(s, "+"); len(pieces) != n+1 {
+		return nil, fmt.Errorf("combination rule %q has an empty part (a separator ;|,+ without a token on each side)", s)
+	}
+	for _, p := range pieces {
+		if strings.TrimSpace(p) == "" {
+			return nil, fmt.Errorf("combination rule %q has an empty part", s)
+		}
 	}
 	var req Requirement
 	for _, alt := range splitList(s, ";|") {

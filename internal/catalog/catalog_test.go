@@ -29,8 +29,9 @@ func TestPointFinderSalmonellaFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Format != FormatPointFinder || len(c.Entries) != 55 { // 57 rows, 2 of them 16S
-		t.Fatalf("format %s, %d entries; want pointfinder, 55", c.Format, len(c.Entries))
+	// 57 rows: 2 of them 16S, and one parE 462 H>Y row given twice (noted, used once)
+	if c.Format != FormatPointFinder || len(c.Entries) != 54 {
+		t.Fatalf("format %s, %d entries; want pointfinder, 54", c.Format, len(c.Entries))
 	}
 	_, err = c.Validate(refs, true)
 	var probs Problems
@@ -76,8 +77,8 @@ func TestPointFinderSalmonellaFaults(t *testing.T) {
 	// alternative, as PointFinder matches them) and their faults are warnings
 	c, _ = Load(dir, Options{})
 	warn, err := c.Validate(refs, false)
-	if err != nil || len(warn) != 5 || len(c.Entries) != 55 || c.Dropped != 0 || c.WithFaults != 2 || c.Faults != 5 {
-		t.Fatalf("default: err %v, %d warnings, %d entries, %d dropped, %d rows with faults, %d faults; want nil, 5, 55, 0, 2, 5",
+	if err != nil || len(warn) != 5 || len(c.Entries) != 54 || c.Dropped != 0 || c.WithFaults != 2 || c.Faults != 5 {
+		t.Fatalf("default: err %v, %d warnings, %d entries, %d dropped, %d rows with faults, %d faults; want nil, 5, 54, 0, 2, 5",
 			err, len(warn), len(c.Entries), c.Dropped, c.WithFaults, c.Faults)
 	}
 	m := c.Lookup("gyrB", variant.Event{Type: variant.Substitution, Start: 447, End: 447, Ref: "K", Alt: c.byPos[genePos{"gyrB", 447}][0].Alts[0]})
@@ -431,5 +432,39 @@ func TestPointFinderProteinIndels(t *testing.T) {
 	del := c.Lookup("toy", variant.Event{Type: variant.Deletion, Start: 16, End: 16})
 	if len(ins) != 1 || ins[0].Line != 4 || len(del) != 1 || del[0].Line != 5 {
 		t.Errorf("insertion matched %v, deletion %v; want lines 4 and 5", ins, del)
+	}
+}
+
+// TestRefusedRows: in a wtscan catalogue a repeated id or entry and a
+// malformed combination rule are refused, each with its line; a gene without
+// a reference is a warning naming the row, an error with strict.
+func TestRefusedRows(t *testing.T) {
+	dir := t.TempDir()
+	refs := toyRefs(t, dir)
+	for _, tt := range []struct{ name, rows, want string }{
+		{"repeated id", "x1\ttoy\t\t3\tT\tI\tsubstitution\t\t\t\t\tmine\t1\t\nx1\ttoy\t\t4\tG\tA\tsubstitution\t\t\t\t\tmine\t1\t\n", "cat.tsv:3: id \"x1\" is also the id of line 2"},
+		{"repeated entry", "a\ttoy\t\t3\tT\tI\tsubstitution\t\t\t\t\tmine\t1\t\nb\ttoy\t\t3\tT\tI\tsubstitution\t\t\t\t\tmine\t1\t\n", "cat.tsv:3: repeats the entry of line 2"},
+		{"malformed rule", "a\ttoy\t\t3\tT\tI\tsubstitution\t\t\t\ttoy_T3I+++\tmine\t1\t\n", "cat.tsv:2: requires: combination rule \"toy_T3I+++\" has an empty part"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, dir, "cat.tsv", "id\t"+wtscanHeader+tt.rows)
+			_, err := Load(path, Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load: %v, want %q", err, tt.want)
+			}
+		})
+	}
+	path := writeFile(t, dir, "cat.tsv", wtscanHeader+"GyrA\t\t3\tT\tI\tsubstitution\t\t\t\t\tmine\t1\t\n")
+	c, err := Load(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warn, err := c.Validate(refs, false)
+	if err != nil || len(warn) != 1 || warn[0].Line != 2 || !strings.Contains(warn[0].Msg, "gene GyrA has no reference") {
+		t.Errorf("typo in a gene name: %v %v, want one warning naming line 2", warn, err)
+	}
+	c, _ = Load(path, Options{})
+	if _, err := c.Validate(refs, true); err == nil {
+		t.Error("strict: a gene without a reference accepted")
 	}
 }
