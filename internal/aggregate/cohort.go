@@ -58,6 +58,8 @@ type recKey struct {
 	Unmet                             bool // known only in a combination this sample lacks (subscan's required_met=false)
 	CatalogID, DrugClasses, Phenotype string
 	PMIDs, CatalogName, CatalogVer    string
+	RequiredMut                       string // subscan's required_mut and required_met, kept for cohort_mutations
+	RequiredMet                       bool
 }
 
 // occurrence is one mutations row, reduced.
@@ -263,6 +265,7 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 			Ref: r.Ref, Alt: r.Alt, Type: r.Type, HGVS: r.HGVS, Short: r.Short, Symbol: r.Symbol,
 			Known: r.Known, Unmet: r.Known && r.RequiredMut != "" && !r.RequiredMet, CatalogID: r.CatalogID, DrugClasses: r.DrugClasses, Phenotype: r.Phenotype,
 			PMIDs: r.PMIDs, CatalogName: r.CatalogName, CatalogVer: r.CatalogVersion,
+			RequiredMut: r.RequiredMut, RequiredMet: r.RequiredMet,
 		}
 		rec, ok := c.recIdx[k]
 		if !ok {
