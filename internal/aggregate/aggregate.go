@@ -193,8 +193,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !ok {
 		return code
 	}
-	env.Args = append([]string{"wtscan-aggregate"}, args...)
-	c.argsForReport = args
+	// The command line as given (--mutations a b, not kong's spread form),
+	// without runtime flags: outputs do not depend on --threads.
+	c.argsForReport = cli.WithoutRuntimeFlags(args)
+	env.Args = append([]string{"wtscan-aggregate"}, c.argsForReport...)
 	env.Started(map[string]any{"mutations": len(c.Mutations), "sites": len(c.Sites), "alignments": len(c.Alignments), "out_dir": c.OutDir})
 	counts, err := run(env, &c)
 	if err != nil {

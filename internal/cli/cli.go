@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -93,9 +95,10 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 		}
 		return nil, ExitUsage, false
 	}
+	relativePaths(parser.Model.Node)
 	env = &Env{
 		Ctx:    ctx,
-		Args:   append([]string{name}, withoutRuntimeFlags(args)...),
+		Args:   append([]string{name}, WithoutRuntimeFlags(args)...),
 		Stdin:  stdin,
 		Stdout: stdout,
 		Stderr: stderr,
@@ -106,13 +109,70 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 	return env, ExitOK, true
 }
 
+// pathTypes are kong's path types: kong makes their values absolute.
+var pathTypes = map[string]bool{"path": true, "existingfile": true, "existingdir": true, "existingpath": true}
+
+// relativePaths turns the path flags and arguments that kong made absolute
+// back into paths relative to the working directory, where they lie under it,
+// so that what the outputs record (input lineage, report file names) is the
+// same wherever the checkout lives. Paths outside it stay absolute.
+func relativePaths(n *kong.Node) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	var walk func(n *kong.Node)
+	walk = func(n *kong.Node) {
+		for _, v := range n.Values() {
+			if !pathTypes[v.Tag.Type] || !v.Target.IsValid() {
+				continue
+			}
+			t := v.Target
+			if t.Kind() == reflect.Ptr {
+				if t.IsNil() {
+					continue
+				}
+				t = t.Elem()
+			}
+			switch t.Kind() {
+			case reflect.String:
+				t.SetString(RelPath(wd, t.String()))
+			case reflect.Slice:
+				for i := 0; i < t.Len(); i++ {
+					if e := t.Index(i); e.Kind() == reflect.String {
+						e.SetString(RelPath(wd, e.String()))
+					}
+				}
+			}
+		}
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	walk(n)
+}
+
+// RelPath returns p relative to dir when p is an absolute path under dir,
+// and p unchanged otherwise.
+func RelPath(dir, p string) string {
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	r, err := filepath.Rel(dir, p)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return r
+}
+
 // runtimeFlags change how a run goes, not what it writes; they are left out
 // of the command line recorded in outputs, so outputs are byte-identical
 // whatever --threads (or wtscan-subscan's --rows-in-memory) is.
 var runtimeFlags = map[string]bool{"-j": true, "--threads": true, "--log-level": true, "--log-format": true, "--progress": true,
 	"--rows-in-memory": true}
 
-func withoutRuntimeFlags(args []string) []string {
+// WithoutRuntimeFlags returns args without the runtime flags and their values.
+func WithoutRuntimeFlags(args []string) []string {
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
