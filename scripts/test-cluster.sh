@@ -140,8 +140,8 @@ nfiles=$(find "$work/slurm/results" -type f | wc -l)
 step "$completed SLURM jobs completed, $jobs_in_sif job logs ran in the SIF; $nfiles result files equal to the local run's"
 
 step "scancel: a cancelled job fails the run, with its rule named"
-# SBATCH_HOLD: every job is submitted held, so it can be cancelled before it runs.
-SBATCH_HOLD=1 run_slurm "$work/slurm/run3.log" --forcerun validate &
+# --hold: every job is submitted held, so it is surely cancelled before it runs.
+WTSCAN_SBATCH_ARGS=--hold run_slurm "$work/slurm/run3.log" --forcerun validate &
 head=$!
 while kill -0 "$head" 2>/dev/null; do
   ids=$(squeue -h -n wtscan-validate -t PENDING -o '%i' 2>/dev/null | tr '\n' ' ')
@@ -150,11 +150,12 @@ while kill -0 "$head" 2>/dev/null; do
   sleep 1
 done
 if wait "$head"; then fail "the run with a cancelled job succeeded"; fi
+grep -qE "Name=wtscan-validate .*JobState=CANCELLED" "$st/jobcomp.log" || fail "no cancelled validate job in the job completion log"
 grep -q "Error in rule validate" "$work/slurm/run3.log" \
   || { tail -n 30 "$work/slurm/run3.log" >&2; fail "run3.log does not name rule validate"; }
 
 step "Ctrl-C: Snakemake cancels its submitted jobs"
-SBATCH_HOLD=1 run_slurm "$work/slurm/run4.log" --forcerun validate &
+WTSCAN_SBATCH_ARGS=--hold run_slurm "$work/slurm/run4.log" --forcerun validate &
 head=$!
 id=""
 for _ in $(seq 1 120); do

@@ -9,9 +9,13 @@
 # pend for ever (Reason=PartitionConfig); it is refused here with the fix:
 # run with --max-threads N (or --set-threads RULE=N, --set-resources
 # RULE:mem_mb=M). Partition and account come from sbatch's own environment
-# variables: SBATCH_PARTITION, SBATCH_ACCOUNT (and any other SBATCH_*).
+# variables: SBATCH_PARTITION, SBATCH_ACCOUNT (and the other SBATCH_* it
+# reads); any other sbatch options for every job from WTSCAN_SBATCH_ARGS,
+# split on spaces (for example "--qos=long --constraint=avx2", or "--hold").
 set -euo pipefail
 rule=$1 threads=$2 mem_mb=$3 runtime=$4 wildcards=$5 jobscript=$6
+extra=()
+[ -n "${WTSCAN_SBATCH_ARGS:-}" ] && read -r -a extra <<<"$WTSCAN_SBATCH_ARGS"
 
 # One word from the wildcards (chunk=0000 -> chunk-0000), for names.
 tag=$(printf '%s' "$wildcards" | tr -c 'A-Za-z0-9._-' '-' | sed 's/--*/-/g; s/^-//; s/-$//')
@@ -42,4 +46,5 @@ sbatch --parsable \
   --time="$runtime" \
   --output="$log.out" \
   --error="$log.err" \
+  "${extra[@]}" \
   "$jobscript"
