@@ -2,7 +2,8 @@
 # A one-node SLURM cluster on this machine (root), for trying the SLURM
 # profile and for `make test-cluster`: munged, slurmctld and slurmd with their
 # configuration, keys, state and logs all in DIR, on ports 16817/16818, so
-# nothing in /etc is touched. Needs slurm-wlm and munge
+# nothing in /etc is touched; it talks over 127.0.0.1 whatever the host name
+# resolves to. Needs slurm-wlm and munge
 # (scripts/install-cluster-deps.sh).
 #   bash scripts/local-slurm.sh start DIR   # then: export SLURM_CONF=DIR/slurm.conf
 #   bash scripts/local-slurm.sh stop DIR    # stops the three daemons it started
@@ -55,7 +56,7 @@ mem=$(($(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) * 8 / 10))
 cat >"$st/slurm.conf" <<CONF
 # One-node cluster of wtscan's scripts/local-slurm.sh.
 ClusterName=wtscan-local
-SlurmctldHost=$node
+SlurmctldHost=$node(127.0.0.1)
 SlurmctldPort=16817
 SlurmdPort=16818
 SlurmUser=root
@@ -83,7 +84,7 @@ MinJobAge=3600
 ReturnToService=2
 SlurmctldTimeout=30
 SlurmdTimeout=30
-NodeName=$node CPUs=$cpus RealMemory=$mem State=UNKNOWN
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=local Nodes=$node Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$st/slurm.conf
