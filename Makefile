@@ -66,10 +66,10 @@ sif: image
 
 # A one-node SLURM cluster on this machine; the demo through
 # workflow/profiles/slurm with every job in the SIF (scripts/test-cluster.sh).
-# At most an hour (Apptainer's build is about 9 minutes of it), so that a hang
+# At most 75 minutes (Apptainer's build is about 9 minutes of it), so that a hang
 # fails with the daemons stopped and a message rather than at CI's limit.
 test-cluster: build
-	timeout 60m bash scripts/test-cluster.sh
+	timeout 75m bash scripts/test-cluster.sh
 
 clean:
 	rm -rf $(BIN) results logs benchmarks .snakemake build
