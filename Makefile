@@ -8,7 +8,7 @@ BIN := bin
 export GOEXPERIMENT := simd
 STEPS := $(notdir $(wildcard cmd/wtscan-*))
 
-.PHONY: all build test lint bench bench-scale demo install deps clean image sif cluster-deps test-cluster
+.PHONY: all build test lint bench bench-scale peers demo install deps clean image sif cluster-deps test-cluster
 
 all: build
 
@@ -36,6 +36,12 @@ test: deps lint build
 bench: deps build
 	bash scripts/bench.sh
 	bash scripts/bench-extract.sh
+	bash scripts/peers-resfinder.sh
+
+# wtscan next to ResFinder 4.3.0 (PointFinder mode) on the kleborate-examples
+# genomes and ResFinder's example isolates, same database; see docs/peers.md.
+peers: deps build
+	bash scripts/peers-resfinder.sh
 
 # The cohort and workflow scale runs (minutes).
 bench-scale: deps build
@@ -72,4 +78,4 @@ test-cluster: build
 	timeout 75m bash scripts/test-cluster.sh
 
 clean:
-	rm -rf $(BIN) results logs benchmarks .snakemake build
+	rm -rf $(BIN) results logs benchmarks metrics .snakemake build

@@ -10,12 +10,17 @@ packages=(
   snakemake         # the workflow
   kleborate-examples # four complete K. pneumoniae assemblies (real-genome tests, demo)
   kleborate         # K. pneumoniae wild-type reference sequences (demo references)
+  resfinder-example # the PointFinder database v3.0.0 as distributed (real-database tests), ResFinder's example isolates (peers-resfinder.sh)
   ncbi-blast+       # tblastn: a peer in the extract benchmark
   python3-scipy     # fisher_exact: oracle for the co-occurrence statistics
   python3-statsmodels # multipletests: oracle for Benjamini-Hochberg
   xz-utils
   time              # /usr/bin/time -v: peak memory in the benchmarks
-  chromium          # headless browser: the report.html rendering test (wtscan-aggregate)
+  chromium          # headless browser: the report.html rendering test (wtscan-aggregate), wtscan-serve's /ui test
+  resfinder         # ResFinder 4.3.0 (run_resfinder.py, PointFinder mode): the peer in scripts/peers-resfinder.sh
+  resfinder-db      # the acquired-gene database run_resfinder.py requires (-db_res) even in PointFinder mode
+  prometheus        # a real Prometheus server scrapes wtscan-serve's /metrics in a test
+  postgresql        # wtscan-serve's shared job queue: two instances on one real server in a test
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -25,6 +30,6 @@ if ((${#missing[@]})); then
   echo "install-deps: installing ${missing[*]}" >&2
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $SUDO apt-get -o DPkg::Lock::Timeout=1800 update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=1800 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -41,6 +41,7 @@ import (
 	"strings"
 
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
 )
 
 const description = `Summarise a cohort: merge mutations, sites and alignments tables into cohort tables,
@@ -59,6 +60,7 @@ type CLI struct {
 	Sites         []string `sep:"none" placeholder:"PATH" help:"Sites tables (wtscan-subscan): which catalogue sites were covered in each sample."`
 	Alignments    []string `sep:"none" placeholder:"PATH" help:"Alignments tables (wtscan-align): reference coverage for changes outside the catalogue, and hAMRonization coordinates."`
 	QC            string   `name:"qc" type:"existingfile" placeholder:"QC.json" help:"QC report of wtscan-validate (JSON array of findings or {\"findings\": [...]}) to summarise in the report."`
+	Samples       string   `type:"existingfile" placeholder:"SHEET" help:"Sample sheet of the run: every sample in it counts in the cohort, also one in which no target gene was found (no rows in any table); a row of a sample not in it is refused."`
 	OutDir        string   `required:"" type:"path" placeholder:"DIR" help:"Output folder (written beside, then moved into place)."`
 	Tables        string   `enum:"parquet,tsv" default:"parquet" help:"Format of the cohort tables (${enum})."`
 	MinSupport    int      `default:"2" help:"Co-occurrence: test only changes (and genes) present in at least this many samples."`
@@ -115,14 +117,22 @@ func expandInputs(flag string, specs []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	add := func(p, from string) error {
+		// A path on the command line that is not there is a usage error
+		// (exit 2), one named in a file of paths bad input (exit 1).
+		errf := fmt.Errorf
+		if from == "argument" {
+			errf = fsx.Usagef
+		}
 		matches := []string{p}
 		if strings.ContainsAny(p, "*?[") {
 			m, err := filepath.Glob(p)
 			if err != nil {
-				return fmt.Errorf("%s %s: bad pattern %q: %w", flag, from, p, err)
+				return errf("%s %s: bad pattern %q: %w", flag, from, p, err)
 			}
+			// Temporary files of a run still going (or killed) are never inputs.
+			m = slices.DeleteFunc(m, fsx.IsTemp)
 			if len(m) == 0 {
-				return fmt.Errorf("%s %s: no file matches %q", flag, from, p)
+				return errf("%s %s: no file matches %q", flag, from, p)
 			}
 			slices.Sort(m)
 			matches = m
@@ -130,10 +140,10 @@ func expandInputs(flag string, specs []string) ([]string, error) {
 		for _, m := range matches {
 			st, err := os.Stat(m)
 			if err != nil {
-				return fmt.Errorf("%s %s: %w", flag, from, err)
+				return errf("%s %s: %v", flag, from, err)
 			}
 			if st.IsDir() {
-				return fmt.Errorf("%s %s: %s is a folder, not a table", flag, from, m)
+				return errf("%s %s: %s is a folder, not a table", flag, from, m)
 			}
 			if !seen[m] {
 				seen[m] = true
@@ -144,6 +154,9 @@ func expandInputs(flag string, specs []string) ([]string, error) {
 	}
 	for _, s := range specs {
 		if list, ok := strings.CutPrefix(s, "@"); ok {
+			if _, err := os.Stat(list); err != nil {
+				return nil, fsx.Usagef("%s @%s: file of paths: %v", flag, list, err)
+			}
 			// Relative paths in a list are relative to the working directory,
 			// like paths on the command line.
 			if err := readList(list, func(line int, p string) error {
@@ -193,8 +206,8 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !ok {
 		return code
 	}
-	// The command line as given (--mutations a b, not kong's spread form),
-	// without runtime flags: outputs do not depend on --threads.
+	// The command line recorded in the outputs leaves out the runtime flags
+	// (-j, --log-*, --progress): they do not change what is written.
 	c.argsForReport = cli.WithoutRuntimeFlags(args)
 	env.Args = append([]string{"wtscan-aggregate"}, c.argsForReport...)
 	env.Started(map[string]any{"mutations": len(c.Mutations), "sites": len(c.Sites), "alignments": len(c.Alignments), "out_dir": c.OutDir})

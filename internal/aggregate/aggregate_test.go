@@ -387,7 +387,7 @@ func TestBadInputs(t *testing.T) {
 		{"bad position", []string{"--mutations", badPos}, 1, "badpos.tsv line 2: position 0"},
 		{"wrong schema", []string{"--mutations", sitesParquet}, 1, "sites.parquet: is a sites table, expected mutations"},
 		{"missing file in list", []string{"--mutations", "@" + list}, 1, "list.txt line 3"},
-		{"glob without match", []string{"--mutations", filepath.Join(dir, "*.nothing")}, 1, "no file matches"},
+		{"glob without match", []string{"--mutations", filepath.Join(dir, "*.nothing")}, 2, "no file matches"}, // the command line names no file: usage
 		{"bad QC", []string{"--mutations", muts, "--qc", badQC}, 1, "qc.json: bad QC JSON"},
 		{"sites TSV as mutations", []string{"--mutations", sites}, 1, "missing required columns"},
 		{"no mutations flag", []string{"--sites", sites}, 2, "--mutations"},

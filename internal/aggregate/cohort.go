@@ -3,16 +3,26 @@ package aggregate
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/wtscan/wtscan/internal/samplesheet"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/variant"
 )
 
 // sampleIDPattern is the contract's sample id rule (ARCHITECTURE.md).
-var sampleIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+var sampleIDPattern = samplesheet.IDPattern
+
+// Kinds of input table, for the rule that a sample comes from one table of each kind.
+const (
+	kindMutations = iota
+	kindSites
+	kindAlignments
+	nKinds
+)
+
+var kindNames = [nKinds]string{"mutations", "sites", "alignments"}
 
 // interner maps strings to dense indexes.
 type interner struct {
@@ -124,6 +134,18 @@ type cohort struct {
 
 	files []inputFile
 
+	// paths[kind] are the tables of each kind in the order read;
+	// owner[kind][sample<<32|gene] is 1 + the index of the table a sample's
+	// rows of a gene come from.
+	paths [nKinds][]string
+	owner [nKinds]map[uint64]int32
+	// sheet, when --samples is given: the sample sheet's ids. Every one is
+	// a sample of the cohort (with or without rows); a row of a sample not
+	// in it is refused.
+	sheet     map[string]bool
+	sheetPath string
+	withRows  bitset // samples with a row in any table
+
 	// Derived by finish.
 	order     []int32 // sample indexes sorted by id
 	rank      []int32 // rank[sample] = position in order
@@ -153,13 +175,40 @@ func (c *cohort) sample(id, where string) (int32, error) {
 	return c.samples.id(id), nil
 }
 
-// sampleGene checks and interns a row's sample id and gene.
-func (c *cohort) sampleGene(sample, gene, where string) (s, g int32, err error) {
+// sampleGene checks and interns a row's sample id and gene. Row i of b is
+// a table of kind; a sample's rows of one gene must all come from one table
+// of each kind (tables may be split by sample or by gene): the same sample
+// and gene in two tables is two genomes run under one name, or a table
+// given twice, and merging them would make one false profile.
+func (c *cohort) sampleGene(kind int, b batchInfo, i int, sample, gene string) (s, g int32, err error) {
+	where := b.where(i)
+	if c.sheet != nil && !c.sheet[sample] {
+		return 0, 0, fmt.Errorf("%s: sample %q is not in the sample sheet %s", where, sample, c.sheetPath)
+	}
 	if s, err = c.sample(sample, where); err != nil {
 		return 0, 0, err
 	}
-	g, err = c.gene(gene, where)
-	return s, g, err
+	if g, err = c.gene(gene, where); err != nil {
+		return 0, 0, err
+	}
+	if c.owner[kind] == nil {
+		c.owner[kind] = map[uint64]int32{}
+	}
+	c.withRows.set(s)
+	k := uint64(s)<<32 | uint64(uint32(g))
+	switch prev := c.owner[kind][k]; {
+	case prev == 0:
+		c.owner[kind][k] = int32(b.fileIndex() + 1)
+	case int(prev) != b.fileIndex()+1:
+		return 0, 0, fmt.Errorf("%s: sample %q, gene %s also has rows in %s: one sample id from two %s tables (two genomes run under one id, or one table given twice); give each sample once", where, sample, gene, c.paths[kind][prev-1], kindNames[kind])
+	}
+	return s, g, nil
+}
+
+// batchInfo is what sampleGene needs of a batch of any row type.
+type batchInfo interface {
+	where(i int) string
+	fileIndex() int
 }
 
 func (c *cohort) gene(name, where string) (int32, error) {
@@ -195,7 +244,7 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
 		where := b.where(i)
-		s, _, err := c.sampleGene(r.SampleID, r.Gene, where)
+		s, _, err := c.sampleGene(kindMutations, b, i, r.SampleID, r.Gene)
 		if err != nil {
 			return err
 		}
@@ -234,7 +283,7 @@ func (c *cohort) addSites(b *batch[table.Site]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
 		where := b.where(i)
-		s, g, err := c.sampleGene(r.SampleID, r.Gene, where)
+		s, g, err := c.sampleGene(kindSites, b, i, r.SampleID, r.Gene)
 		if err != nil {
 			return err
 		}
@@ -307,7 +356,7 @@ func (c *cohort) addAlignments(b *batch[alnRow]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
 		where := b.where(i)
-		s, g, err := c.sampleGene(r.SampleID, r.Gene, where)
+		s, g, err := c.sampleGene(kindAlignments, b, i, r.SampleID, r.Gene)
 		if err != nil {
 			return err
 		}

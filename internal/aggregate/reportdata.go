@@ -52,6 +52,17 @@ func (c *cohort) reportData(cl *CLI, r *results, qc []Finding) *report.Data {
 		{Label: "samples with a known change", Value: fmt.Sprintf("%s (%s)", thousands(withKnown), percent(withKnown, n))},
 		{Label: "pairs with q < 0.05", Value: fmt.Sprintf("%s of %s", thousands(sig), thousands(len(r.mutCooc)+len(r.geneCooc)))},
 	}
+	if c.sheet != nil {
+		// Samples of the sheet in which no target gene was found are in the
+		// cohort (every percentage above counts them) with nothing to show.
+		none := 0
+		for s := range c.samples.str {
+			if !c.withRows.has(int32(s)) {
+				none++
+			}
+		}
+		d.Summary = append(d.Summary[:1], append([]report.Stat{{Label: "samples without any target gene found", Value: fmt.Sprintf("%s (%s)", thousands(none), percent(none, n))}}, d.Summary[1:]...)...)
+	}
 	d.Heatmap = c.heatmap(cl.HeatmapTop)
 	d.Genes = c.lollipops(r)
 	d.Cooc = c.coocMatrix(r)

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/report"
+	"github.com/wtscan/wtscan/internal/samplesheet"
 	"github.com/wtscan/wtscan/internal/table"
 )
 
@@ -39,6 +41,9 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkArgs(c, muts, sites, alns); err != nil {
+		return nil, err
+	}
 	var findings []Finding
 	if c.QC != "" {
 		if findings, err = readQC(c.QC); err != nil {
@@ -53,6 +58,17 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	}
 	co := newCohort()
 	co.haveAlignments = len(alns) > 0
+	co.paths = [nKinds][]string{muts, sites, alns}
+	if c.Samples != "" {
+		sh, err := samplesheet.Read(c.Samples)
+		if err != nil {
+			return nil, err
+		}
+		co.sheet, co.sheetPath = sh.IDs(), c.Samples
+		for _, s := range sh.Samples {
+			co.samples.id(s.ID)
+		}
+	}
 	prog := env.Progress("tables", int64(len(muts)+len(sites)+len(alns)))
 	rows := 0
 	if err := stream(env.Ctx, muts, table.SchemaMutations, env.Threads(), func(b *batch[table.Mutation]) error {
@@ -110,7 +126,10 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() {
+		fsx.UntrackDir(tmp)
+		os.RemoveAll(tmp)
+	}()
 	ext := ".parquet"
 	if c.Tables == "tsv" {
 		ext = ".tsv"
@@ -187,41 +206,106 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	return out, nil
 }
 
-// stageDir makes a temporary folder beside outDir; commit moves its files
-// into outDir (renaming the whole folder when outDir does not exist yet).
+// stageDir makes a temporary folder beside outDir for the whole set of
+// outputs; commit puts the set in place of outDir in one step (fsx.SwapDir),
+// so a reader never sees a report of one run beside tables of another, and
+// what an earlier run wrote there (such as Parquet tables when this run
+// writes TSV) is gone. Files in outDir that wtscan-aggregate never writes
+// are kept. Temporary folders of killed runs are removed first.
 func stageDir(outDir string) (tmp string, commit func() error, err error) {
 	outDir = filepath.Clean(outDir)
 	parent := filepath.Dir(outDir)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
+	if err := os.MkdirAll(parent, 0o777); err != nil {
 		return "", nil, fmt.Errorf("--out-dir: %w", err)
 	}
 	if st, err := os.Stat(outDir); err == nil && !st.IsDir() {
 		return "", nil, fmt.Errorf("--out-dir %s exists and is not a folder", outDir)
 	}
-	tmp, err = os.MkdirTemp(parent, "."+filepath.Base(outDir)+".tmp-")
-	if err != nil {
+	for _, stale := range fsx.StaleTemps(outDir) {
+		removeSet(stale)
+	}
+	tmp = fsx.TempName(outDir)
+	if err := os.Mkdir(tmp, 0o777); err != nil { // the umask decides who may read
 		return "", nil, fmt.Errorf("--out-dir: %w", err)
 	}
+	if err := fsx.TrackDir(tmp); err != nil {
+		os.Remove(tmp)
+		return "", nil, err
+	}
+	ours := map[string]bool{}
+	for _, n := range outputNames() {
+		ours[n] = true
+	}
 	commit = func() error {
-		if err := os.Chmod(tmp, 0o755); err != nil {
-			return err
-		}
-		if _, err := os.Stat(outDir); os.IsNotExist(err) {
-			if err := os.Rename(tmp, outDir); err != nil {
-				return fmt.Errorf("move results into %s: %w", outDir, err)
+		defer fsx.UntrackDir(tmp)
+		return fsx.Locked(func() error {
+			if _, err := os.Stat(outDir); os.IsNotExist(err) {
+				if err := os.Rename(tmp, outDir); err != nil {
+					return fmt.Errorf("move results into %s: %w", outDir, err)
+				}
+				return nil
 			}
-			return nil
-		}
-		entries, err := os.ReadDir(tmp)
-		if err != nil {
-			return err
-		}
-		for _, e := range entries {
-			if err := os.Rename(filepath.Join(tmp, e.Name()), filepath.Join(outDir, e.Name())); err != nil {
-				return fmt.Errorf("move %s into %s: %w", e.Name(), outDir, err)
+			entries, err := os.ReadDir(outDir)
+			if err != nil {
+				return fmt.Errorf("--out-dir: %w", err)
 			}
-		}
-		return nil
+			for _, e := range entries {
+				if ours[e.Name()] || fsx.IsTemp(e.Name()) {
+					continue
+				}
+				if err := os.Rename(filepath.Join(outDir, e.Name()), filepath.Join(tmp, e.Name())); err != nil {
+					return fmt.Errorf("keep %s in %s: %w", e.Name(), outDir, err)
+				}
+			}
+			if err := fsx.SwapDir(tmp, outDir); err != nil {
+				return err
+			}
+			return os.RemoveAll(tmp) // the previous run's set
+		})
 	}
 	return tmp, commit, nil
+}
+
+// removeSet removes a staged folder a killed run left: the files
+// wtscan-aggregate writes, then the folder if nothing else is in it.
+func removeSet(dir string) {
+	for _, n := range outputNames() {
+		os.Remove(filepath.Join(dir, n))
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		for _, e := range entries {
+			if fsx.IsTemp(e.Name()) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	os.Remove(dir)
+}
+
+// outputNames are every file a run may write into --out-dir (tables in
+// either format): what the previous run of wtscan-aggregate wrote there.
+func outputNames() []string {
+	var out []string
+	for _, t := range []string{OutCohortMutations, OutMatrix, OutGenePositions, OutSampleProfiles, OutCooccurrence} {
+		out = append(out, t+".parquet", t+".tsv")
+	}
+	return append(out, OutHamronization, OutProvenance, OutReport)
+}
+
+// checkArgs applies the one rule of fsx.CheckArgs: no file the run writes
+// is one of its inputs. An input inside --out-dir under an output's name
+// would be replaced by the swap (an input table read from there, or a
+// cohort table fed back as input).
+func checkArgs(c *CLI, tables ...[]string) error {
+	ins := []fsx.Arg{{Flag: "--qc", Path: c.QC}, {Flag: "--samples", Path: c.Samples}}
+	for k, paths := range tables {
+		for _, p := range paths {
+			ins = append(ins, fsx.Arg{Flag: "--" + kindNames[k], Path: p})
+		}
+	}
+	var outs []fsx.Arg
+	for _, n := range outputNames() {
+		outs = append(outs, fsx.Arg{Flag: "--out-dir", Path: filepath.Join(c.OutDir, n)})
+	}
+	return fsx.CheckArgs(ins, outs)
 }

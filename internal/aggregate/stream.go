@@ -26,6 +26,8 @@ type batch[T any] struct {
 	sum   string
 }
 
+func (b *batch[T]) fileIndex() int { return b.file }
+
 func (b *batch[T]) where(i int) string {
 	if b.lines != nil {
 		return fmt.Sprintf("%s line %d", b.path, b.lines[i])

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/table"
 )
@@ -31,6 +32,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !ok {
 		return code
 	}
+	ins := fsx.Args("--references", c.References, "--queries", c.Queries, "--pairs", c.Pairs)
+	outs := fsx.Args("--out", c.Out, "--emboss-out", c.EmbossOut)
+	if code, ok := env.CheckArgs(ins, outs); !ok {
+		return code
+	}
 	env.Started(map[string]any{"references": c.References, "queries": c.Queries, "out": c.Out, "engine": c.Engine, "simd": align.Accelerated()})
 	counts, err := run(env, &c)
 	if err != nil {
@@ -40,7 +46,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 }
 
 func run(env *cli.Env, c *CLI) (map[string]any, error) {
-	refs, err := refset.Load(c.References)
+	refs, err := env.References(c.References)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +169,9 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		return nil, err
 	}
 	if nQueries == 0 {
-		return nil, fmt.Errorf("%s: no queries", c.Queries)
+		// a sample without any target gene: an empty table with its schema,
+		// so that the steps after this one run and the sample is counted
+		env.Log.Warn().Str("queries", c.Queries).Msg("no queries: writing an empty alignments table")
 	}
 	if srs != nil {
 		if err := srs.commit(); err != nil {

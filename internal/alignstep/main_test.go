@@ -202,7 +202,6 @@ func TestBadInput(t *testing.T) {
 		{"no gene", ">q1\nMKV\n", `no gene`, nil},
 		{"empty file", "", "no FASTA records", nil},
 		{"wrong schema", "", "is a mutations table, expected proteins", []string{"--queries", foreign}},
-		{"unreadable", "", "no such file", []string{"--queries", filepath.Join(dir, "missing.faa")}},
 		{"bad matrix", ">q1 gene=gyrA\nMKV\n", "--matrix", []string{"--matrix", "EBLOSUM99"}},
 	}
 	for _, tt := range tests {

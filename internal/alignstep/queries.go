@@ -20,6 +20,7 @@ type query struct {
 	row   table.Alignment // identity fields only: sample, gene, copy, query id, organism, partial flags, CDS, frameshifts
 	seq   []byte
 	where string // "file record N" or "file line N", for messages
+	hint  string // the reference extract found the query by (chooses among a gene's alleles)
 }
 
 var sampleIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
@@ -123,7 +124,7 @@ func readProteinTable(path, organism string, fn func([]query) error) error {
 				}
 				return fmt.Errorf("%s (%s %s copy %d): character %q at position %d is not an amino-acid code", where, p.SampleID, p.Gene, p.Copy, c, pos)
 			}
-			q := query{seq: seq, where: where}
+			q := query{seq: seq, where: where, hint: p.ReferenceID}
 			q.row.SampleID, q.row.Gene, q.row.Copy = p.SampleID, p.Gene, p.Copy
 			q.row.QueryID = fmt.Sprintf("%s|%s|%d", p.SampleID, p.Gene, p.Copy)
 			q.row.Organism = p.Organism
@@ -181,7 +182,7 @@ func (p *pairer) pairs(q *query, qi int, out []job) ([]job, error) {
 		if q.row.Gene == "" {
 			return out, fmt.Errorf("%s: no gene (give a gene= header tag, --gene, --pairs or --all)", q.where)
 		}
-		r, how, err := p.refs.ForGene(q.row.Gene, q.row.Organism)
+		r, how, err := p.refs.ForQuery(q.row.Gene, q.row.Organism, q.hint)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", q.where, err)
 		}

@@ -24,7 +24,7 @@ type Part struct{ Start, End int }
 // Feature is one coding sequence (or hit) on a contig.
 type Feature struct {
 	Contig  string
-	Parts   []Part // in increasing position order
+	Parts   []Part // in reading order on the forward strand: GenBank's join order as written (a gene across the origin of a circular contig ends at 1..k); GFF3 parts by position
 	Strand  byte   // '+' or '-'
 	Gene    string // gene=, Name= or /gene; the hit table's gene column
 	Product string
@@ -35,10 +35,22 @@ type Feature struct {
 }
 
 // Start is the feature's lowest position.
-func (f *Feature) Start() int { return f.Parts[0].Start }
+func (f *Feature) Start() int {
+	m := f.Parts[0].Start
+	for _, p := range f.Parts[1:] {
+		m = min(m, p.Start)
+	}
+	return m
+}
 
 // End is the feature's highest position.
-func (f *Feature) End() int { return f.Parts[len(f.Parts)-1].End }
+func (f *Feature) End() int {
+	m := f.Parts[0].End
+	for _, p := range f.Parts[1:] {
+		m = max(m, p.End)
+	}
+	return m
+}
 
 // Where names the feature's file and line for error messages.
 func (f *Feature) Where() string { return fmt.Sprintf("%s line %d", f.File, f.Line) }

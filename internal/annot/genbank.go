@@ -171,6 +171,7 @@ func parseLocation(s string) ([]Part, byte, bool, error) {
 	if len(parts) == 0 {
 		return nil, 0, false, fmt.Errorf("empty location")
 	}
-	sortParts(parts)
+	// The parts stay in the order written: join(5635..6634,1..1634) on a
+	// circular contig is a gene across the origin, read 5635..6634 then 1..1634.
 	return parts, strand, partial, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,6 +21,23 @@ const (
 	FormatPointFinder = "pointfinder"
 	FormatAMRFinder   = "amrfinder"
 )
+
+// Formats lists every --catalog-format value, auto first. The flags of
+// wtscan-subscan and wtscan-validate and the workflow's config schema are
+// tested against it.
+var Formats = []string{FormatAuto, FormatWtscan, FormatPointFinder, FormatAMRFinder}
+
+// FolderFile returns the catalogue file a folder holds (PointFinder's
+// phenotypes.txt or resistens-overview.txt, AMRFinderPlus's
+// AMRProt-mutation.tsv), or "" when it holds none.
+func FolderFile(dir string) string {
+	for _, f := range []string{PointFinderPhenotypes, PointFinderOverview, "AMRProt-mutation.tsv"} {
+		if p := filepath.Join(dir, f); exists(p) {
+			return p
+		}
+	}
+	return ""
+}
 
 // Entry is one known change.
 type Entry struct {
@@ -44,6 +62,9 @@ type Entry struct {
 	Source      string
 	Version     string
 	Notes       string
+	NucPosition int      // the catalogue's nucleotide position of an indel row (PointFinder), 0 otherwise
+	NucDeleted  []string // a deletion given in bases that are not whole codons: applied to the reference CDS
+	Faults      []string // what Validate found wrong with a row it kept
 
 	// filled by Validate for indel entries: the entry's change as the caller
 	// names it (3'-shifted), one per alternative
@@ -57,7 +78,7 @@ func (e *Entry) Where() string { return fmt.Sprintf("%s:%d", e.File, e.Line) }
 type Token struct {
 	Gene string
 	Pos  int
-	Ref  byte
+	Ref  byte   // 0 for an indel token (gene_ins475): any change at Pos
 	Alts string // alternative residues; empty: any change at Pos
 	Raw  string
 }
@@ -110,8 +131,14 @@ type Catalog struct {
 	Digest  string // SHA-256 over the bytes of every file read, in order
 	Entries []*Entry
 	Notes   []Note
-	byPos   map[genePos][]*Entry // every entry, by gene and position
-	byGene  map[string][]*Entry  // entries other than substitutions, by gene (in file order)
+	// Merged counts the rows of a PointFinder folder's resistens-overview.txt
+	// that its phenotypes.txt lacks, added to the entries.
+	Merged int
+	// Stats of Validate: entries kept, rows dropped, rows kept with faults,
+	// and faults (a row may have several).
+	Kept, Dropped, WithFaults, Faults int
+	byPos                             map[genePos][]*Entry // every entry, by gene and position
+	byGene                            map[string][]*Entry  // entries other than substitutions, by gene (in file order)
 }
 
 // Options tune loading.
@@ -135,19 +162,8 @@ func Load(path string, opt Options) (*Catalog, error) {
 		return nil, fmt.Errorf("catalogue: %w", err)
 	}
 	if st.IsDir() {
-		switch {
-		case exists(filepath.Join(path, "resistens-overview.txt")):
-			file = filepath.Join(path, "resistens-overview.txt")
-			if format == FormatAuto {
-				format = FormatPointFinder
-			}
-		case exists(filepath.Join(path, "AMRProt-mutation.tsv")):
-			file = filepath.Join(path, "AMRProt-mutation.tsv")
-			if format == FormatAuto {
-				format = FormatAMRFinder
-			}
-		default:
-			return nil, fmt.Errorf("catalogue folder %s holds neither resistens-overview.txt (PointFinder) nor AMRProt-mutation.tsv (AMRFinderPlus)", path)
+		if file = FolderFile(path); file == "" {
+			return nil, fmt.Errorf("catalogue folder %s holds neither phenotypes.txt nor resistens-overview.txt (PointFinder) nor AMRProt-mutation.tsv (AMRFinderPlus)", path)
 		}
 	}
 	data, err := os.ReadFile(file)
@@ -155,7 +171,7 @@ func Load(path string, opt Options) (*Catalog, error) {
 		return nil, fmt.Errorf("catalogue: %w", err)
 	}
 	if format == FormatAuto {
-		format, err = detect(file, data)
+		format, err = Detect(file, data)
 		if err != nil {
 			return nil, err
 		}
@@ -170,9 +186,29 @@ func Load(path string, opt Options) (*Catalog, error) {
 		probs = c.parseWtscan(file, data)
 	case FormatPointFinder:
 		c.Name = "PointFinder"
-		probs = c.parsePointFinder(file, data)
-		if v, err := os.ReadFile(filepath.Join(filepath.Dir(file), "VERSION")); err == nil {
-			c.Version = strings.TrimSpace(string(v))
+		cols := pfOverview
+		if isPhenotypes(file, data) {
+			cols = pfPhenotypes
+		}
+		probs = c.parsePointFinder(file, data, cols)
+		if st.IsDir() && cols == pfPhenotypes {
+			// the folder's older table may hold rows the newer one lost
+			over := filepath.Join(path, PointFinderOverview)
+			if odata, err := os.ReadFile(over); err == nil {
+				o := &Catalog{}
+				probs = append(probs, o.parsePointFinder(over, odata, pfOverview)...)
+				if n := c.mergeOverview(o); n > 0 {
+					c.Files = append(c.Files, over)
+					h.Write(odata)
+					c.Merged = n
+				}
+			}
+		}
+		for _, v := range []string{filepath.Join(filepath.Dir(file), "VERSION"), filepath.Join(filepath.Dir(file), "..", "VERSION")} {
+			if b, err := os.ReadFile(v); err == nil {
+				c.Version = strings.TrimSpace(string(b))
+				break
+			}
 		}
 	case FormatAMRFinder:
 		c.Name = "AMRFinderPlus"
@@ -183,6 +219,7 @@ func Load(path string, opt Options) (*Catalog, error) {
 	default:
 		return nil, fmt.Errorf("catalogue %s: unknown format %q (auto, wtscan, pointfinder, amrfinder)", path, format)
 	}
+	probs = append(probs, c.duplicates()...)
 	if len(probs) > 0 {
 		return nil, probs
 	}
@@ -205,16 +242,73 @@ func Load(path string, opt Options) (*Catalog, error) {
 	return c, nil
 }
 
+// duplicates finds entries given twice. In a wtscan catalogue a repeated
+// id, or a row that repeats another's gene, type, position, residues and
+// alternatives, is refused (Problems). A database made elsewhere is read as
+// distributed: its repeated rows (PointFinder's Klebsiella table lists gyrB
+// S359A four times) are noted and the repeats dropped.
+func (c *Catalog) duplicates() Problems {
+	var probs Problems
+	ids := map[string]*Entry{}
+	rows := map[string]*Entry{}
+	kept := c.Entries[:0]
+	for _, e := range c.Entries {
+		if c.Format == FormatWtscan {
+			if first := ids[e.ID]; first != nil {
+				probs = append(probs, problem("catalog.duplicate", e.File, e.Line, fmt.Sprintf("id %q is also the id of line %d", e.ID, first.Line)))
+				continue
+			}
+			ids[e.ID] = e
+		}
+		k := fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s", e.Gene, e.Reference, e.Organism, e.Position, e.EndPosition, e.Type, e.Ref, strings.Join(e.Alts, ","), e.RequiresRaw)
+		if first := rows[k]; first != nil {
+			if c.Format == FormatWtscan {
+				probs = append(probs, problem("catalog.duplicate", e.File, e.Line, fmt.Sprintf("repeats the entry of line %d", first.Line)))
+			} else {
+				// one entry: the repeat's PMIDs and drugs join the first's
+				first.PMIDs = appendNew(first.PMIDs, e.PMIDs...)
+				first.DrugClasses = appendNew(first.DrugClasses, e.DrugClasses...)
+				c.Notes = append(c.Notes, Note{e.File, e.Line, fmt.Sprintf("repeats the row of line %d: one entry, its PMIDs and drugs merged", first.Line)})
+			}
+			continue
+		}
+		rows[k] = e
+		kept = append(kept, e)
+	}
+	c.Entries = kept
+	return probs
+}
+
+func appendNew(list []string, xs ...string) []string {
+	for _, x := range xs {
+		if !slices.Contains(list, x) {
+			list = append(list, x)
+		}
+	}
+	return list
+}
+
+// isPhenotypes tells phenotypes.txt (current PointFinder) from
+// resistens-overview.txt (legacy) by name or header.
+func isPhenotypes(file string, data []byte) bool {
+	if filepath.Base(file) == PointFinderPhenotypes {
+		return true
+	}
+	return strings.HasPrefix(strings.ToLower(string(data[:min(len(data), 64)])), "#gene_accession")
+}
+
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
 
-// detect tells the format from the file name and header line.
-func detect(file string, data []byte) (string, error) {
+// Detect tells a catalogue's format from its file name and header line (data
+// may be the whole file or its start). wtscan-validate uses it to tell a
+// catalogue from the other files it is given.
+func Detect(file string, data []byte) (string, error) {
 	base := filepath.Base(file)
 	switch {
-	case base == "resistens-overview.txt":
+	case base == PointFinderOverview || base == PointFinderPhenotypes:
 		return FormatPointFinder, nil
 	case strings.HasPrefix(base, "AMRProt-mutation"):
 		return FormatAMRFinder, nil
@@ -226,7 +320,7 @@ func detect(file string, data []byte) (string, error) {
 		}
 		low := strings.ToLower(line)
 		switch {
-		case strings.HasPrefix(low, "#gene_id"):
+		case strings.HasPrefix(low, "#gene_id") || strings.HasPrefix(low, "#gene_accession"):
 			return FormatPointFinder, nil
 		case strings.HasPrefix(low, "#organism") || strings.HasPrefix(low, "#taxgroup"):
 			return FormatAMRFinder, nil
@@ -237,7 +331,14 @@ func detect(file string, data []byte) (string, error) {
 		for _, f := range strings.Split(low, "\t") {
 			cols[strings.TrimSpace(f)] = true
 		}
-		if cols["gene"] && cols["position"] && cols["type"] {
+		if cols["gene_id"] && cols["codon_pos"] {
+			return FormatPointFinder, nil
+		}
+		all := true
+		for _, r := range wtscanRequired {
+			all = all && cols[r]
+		}
+		if all {
 			return FormatWtscan, nil
 		}
 		break
@@ -256,9 +357,7 @@ func (c *Catalog) index() {
 	for _, e := range c.Entries {
 		k := genePos{e.Gene, e.Position}
 		c.byPos[k] = append(c.byPos[k], e)
-		switch e.Type {
-		case variant.Substitution, variant.Nonsense, variant.StartLost:
-		default:
+		if !e.Type.IsPointChange() {
 			c.byGene[e.Gene] = append(c.byGene[e.Gene], e)
 		}
 	}
@@ -283,6 +382,17 @@ func parseRequirement(s string) (Requirement, error) {
 	if s == "" {
 		return nil, nil
 	}
+	// every separator stands between two tokens: "gyrA_S83Y+++" or
+	// "gyrA_S83Y|" is malformed, not a rule with empty parts
+	pieces := strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(";|,+", r) })
+	if n := strings.Count(s, ";") + strings.Count(s, "|") + strings.Count(s, ",") + strings.Count(s, "+"); len(pieces) != n+1 {
+		return nil, fmt.Errorf("combination rule %q has an empty part (a separator ;|,+ without a token on each side)", s)
+	}
+	for _, p := range pieces {
+		if strings.TrimSpace(p) == "" {
+			return nil, fmt.Errorf("combination rule %q has an empty part", s)
+		}
+	}
 	var req Requirement
 	for _, alt := range splitList(s, ";|") {
 		var all []Token
@@ -301,6 +411,16 @@ func parseRequirement(s string) (Requirement, error) {
 }
 
 func parseToken(raw string) (Token, error) {
+	if i := strings.LastIndexByte(raw, '_'); i > 0 {
+		// gene_ins475 / gene_del475: any change at that position (PointFinder)
+		for _, kind := range []string{"ins", "del"} {
+			if rest, ok := strings.CutPrefix(strings.ToLower(raw[i+1:]), kind); ok {
+				if pos, err := strconv.Atoi(rest); err == nil && pos > 0 {
+					return Token{Gene: raw[:i], Pos: pos, Raw: raw}, nil
+				}
+			}
+		}
+	}
 	gene, ref, pos, alts, ok := splitSymbol(raw)
 	if !ok || len(ref) != 1 {
 		return Token{}, fmt.Errorf("combination token %q is not gene_RefPosAlt (like gyrA_D82G)", raw)

@@ -29,22 +29,24 @@ func TestPointFinderSalmonellaFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Format != FormatPointFinder || len(c.Entries) != 55 { // 57 rows, 2 of them 16S
-		t.Fatalf("format %s, %d entries; want pointfinder, 55", c.Format, len(c.Entries))
+	// 57 rows: 2 of them 16S, and one parE 462 H>Y row given twice (noted, used once)
+	if c.Format != FormatPointFinder || len(c.Entries) != 54 {
+		t.Fatalf("format %s, %d entries; want pointfinder, 54", c.Format, len(c.Entries))
 	}
-	_, err = c.Validate(refs, false)
+	_, err = c.Validate(refs, true)
 	var probs Problems
 	if !errors.As(err, &probs) {
-		t.Fatalf("Validate: %v, want the list of faults", err)
+		t.Fatalf("Validate strict: %v, want the list of faults", err)
 	}
-	// the three real faults (../shared/data/README.md), with every message for their lines
+	// two of the three real faults (../shared/data/README.md), with every
+	// message for their lines; the third (acrB 717 CGG where the reference
+	// has CGA) is a synonymous codon: a note, no fault
 	want := []string{
 		"resistens-overview.txt:4: Gene_ID pmrB and Gene_name pmrA name different genes",
 		"resistens-overview.txt:4: pmrB 81: catalogue reference residue R, but reference pmrB_1_CP051284.1 has L",
 		"resistens-overview.txt:4: pmrB 81: catalogue codon CGC, but reference pmrB_1_CP051284.1 has CTG at codon 81",
 		"resistens-overview.txt:41: gyrB 447: catalogue reference residue L, but reference gyrB_1_CP050716.1 has K",
 		"resistens-overview.txt:41: gyrB 447: codon AAA encodes K, not L",
-		"resistens-overview.txt:56: acrB 717: catalogue codon CGG, but reference acrB_1_CP000026.1 has CGA at codon 717",
 	}
 	if len(probs) != len(want) {
 		t.Fatalf("%d faults, want %d:\n%v", len(probs), len(want), probs)
@@ -54,27 +56,34 @@ func TestPointFinderSalmonellaFaults(t *testing.T) {
 			t.Errorf("fault %d = %q, want %q", i, got, want[i])
 		}
 	}
-	// nucleotide rows are noted, not checked
-	var nuc []int
+	// nucleotide rows and the synonymous codon are noted
+	var nuc, syn []int
 	for _, n := range c.Notes {
 		if strings.Contains(n.Msg, "nucleotide position") {
 			nuc = append(nuc, n.Line)
+		}
+		if strings.Contains(n.Msg, "synonymous codon") {
+			syn = append(syn, n.Line)
 		}
 	}
 	if len(nuc) != 2 || nuc[0] != 57 || nuc[1] != 58 {
 		t.Errorf("nucleotide notes on lines %v, want [57 58] (the 16S rows)", nuc)
 	}
-
-	// lenient: the faulty entries are dropped, their faults returned as warnings
-	c, _ = Load(dir, Options{})
-	warn, err := c.Validate(refs, true)
-	if err != nil || len(warn) != 6 || len(c.Entries) != 52 { // 55 - 3 faulty lines
-		t.Fatalf("lenient: err %v, %d warnings, %d entries; want nil, 6, 52", err, len(warn), len(c.Entries))
+	if len(syn) != 1 || syn[0] != 56 {
+		t.Errorf("synonymous-codon notes on lines %v, want [56] (acrB 717)", syn)
 	}
-	for _, e := range c.Entries {
-		if e.Line == 4 || e.Line == 41 || e.Line == 56 {
-			t.Errorf("faulty line %d kept", e.Line)
-		}
+
+	// by default the faulty rows are kept (matched on position and
+	// alternative, as PointFinder matches them) and their faults are warnings
+	c, _ = Load(dir, Options{})
+	warn, err := c.Validate(refs, false)
+	if err != nil || len(warn) != 5 || len(c.Entries) != 54 || c.Dropped != 0 || c.WithFaults != 2 || c.Faults != 5 {
+		t.Fatalf("default: err %v, %d warnings, %d entries, %d dropped, %d rows with faults, %d faults; want nil, 5, 54, 0, 2, 5",
+			err, len(warn), len(c.Entries), c.Dropped, c.WithFaults, c.Faults)
+	}
+	m := c.Lookup("gyrB", variant.Event{Type: variant.Substitution, Start: 447, End: 447, Ref: "K", Alt: c.byPos[genePos{"gyrB", 447}][0].Alts[0]})
+	if len(m) != 1 || m[0].Line != 41 || len(m[0].Faults) != 2 {
+		t.Errorf("gyrB 447 (a row with a wrong reference residue) matched %v, want line 41 with its two faults", m)
 	}
 }
 
@@ -111,8 +120,23 @@ func TestPointFinderEcoli(t *testing.T) {
 		t.Fatalf("gyrA 81 entries %+v", g81)
 	}
 	refs := loadRefs(t, dir)
-	if warn, err := c.Validate(refs, false); err != nil || len(warn) != 0 {
-		t.Fatalf("Validate: %v %v", warn, err)
+	warn, err := c.Validate(refs, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the slice holds only gyrA and pmrB: rows of the other genes cannot
+	// apply, each dropped with a warning naming it
+	for _, w := range warn {
+		if w.Check != "catalog.reference" || !strings.Contains(w.Msg, "has no reference") {
+			t.Errorf("unexpected fault %v", w)
+		}
+	}
+	if c.Dropped != len(warn) || c.Dropped == 0 || c.WithFaults != 0 {
+		t.Errorf("%d dropped, %d warnings, %d rows with faults; want every warning a dropped row", c.Dropped, len(warn), c.WithFaults)
+	}
+	strict, _ := Load(filepath.Join(dir, "resistens-overview.txt"), Options{})
+	if _, err := strict.Validate(refs, true); err == nil {
+		t.Error("strict: rows for genes without a reference accepted")
 	}
 	// G81D alone: the plain entry applies; with D82G both do
 	g81d := variant.Event{Type: variant.Substitution, Start: 81, End: 81, Ref: "G", Alt: "D"}
@@ -283,19 +307,23 @@ func TestValidateFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Validate(refs, false)
+	_, err = c.Validate(refs, true)
 	var probs Problems
-	if !errors.As(err, &probs) || len(probs) != 4 {
-		t.Fatalf("faults %v, want 4", err)
+	if !errors.As(err, &probs) || len(probs) != 5 {
+		t.Fatalf("strict: faults %v, want 5", err)
 	}
 	for i, want := range []string{"position 30 is past the end of reference toy_1 (16 residues)", "catalogue reference residue K, but reference toy_1 has T",
-		"alternative T is the reference residue", "combination toy_K5A: reference toy_1 has A at 5"} {
+		"alternative T is the reference residue", "combination toy_K5A: reference toy_1 has A at 5", "gene nogene has no reference"} {
 		if probs[i].Line != i+2 || !strings.Contains(probs[i].Msg, want) {
 			t.Errorf("fault %d: %v, want line %d %q", i, probs[i], i+2, want)
 		}
 	}
-	if len(c.Notes) != 1 || c.Notes[0].Line != 6 {
-		t.Errorf("notes %v, want the gene without reference on line 6", c.Notes)
+	// by default: rows that cannot apply (past the end, no reference) are
+	// dropped; rows with other faults are kept; rows and faults counted apart
+	c, _ = Load(path, Options{})
+	warn, err := c.Validate(refs, false)
+	if err != nil || len(warn) != 5 || c.Dropped != 2 || c.WithFaults != 3 || len(c.Entries) != 3 {
+		t.Fatalf("default: %v, %d warnings, %d dropped, %d with faults, %d kept; want 5, 2, 3, 3", err, len(warn), c.Dropped, c.WithFaults, len(c.Entries))
 	}
 }
 
@@ -345,7 +373,7 @@ func TestDetect(t *testing.T) {
 		"c.tsv": {"#organism\taccession\n", FormatAMRFinder},
 		"d.tsv": {"what\tis\tthis\n", ""},
 	} {
-		got, err := detect(writeFile(t, dir, name, tt.text), []byte(tt.text))
+		got, err := Detect(writeFile(t, dir, name, tt.text), []byte(tt.text))
 		if got != tt.want || (tt.want == "") != (err != nil) {
 			t.Errorf("%s: %q %v, want %q", name, got, err, tt.want)
 		}
@@ -388,8 +416,11 @@ func TestPointFinderProteinIndels(t *testing.T) {
 	path := writeFile(t, dir, "resistens-overview.txt", "#Gene_ID\tGene_name\tCodon_pos\tRef_nuc\tRef_codon\tRes_codon\tResistance\tPMID\tMechanism\tNotes\tRequired_mut\n"+
 		"toy\ttoy\t3\tACC\tT\tI\tDrugA\t1\tm\t\t\n"+
 		"# Indels\n"+
-		"toy\ttoy\t9\t-\tins\tWL\tDrugB\t2\tm\t\t\n"+ // SW+LP: inserting WL after S9 is a dup of W10_L11
-		"toy\ttoy\t14\t-\tdel\t\tDrugC\t3\tm\t\t\n")
+		// positions in the # Indels section are nucleotides of the gene:
+		// nt 27 is the last base of codon 9 (S); inserting WL after S9 is a dup of W10_L11
+		"toy\ttoy\t27\t-\tins\tWL\tDrugB\t2\tm\t\t\n"+
+		// nt 40 begins codon 14 (G of GGG): the deletion of one G, 3'-shifted to 16
+		"toy\ttoy\t40\tGGC\tdel\tG\tDrugC\t3\tm\t\t\n")
 	c, err := Load(path, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -401,5 +432,39 @@ func TestPointFinderProteinIndels(t *testing.T) {
 	del := c.Lookup("toy", variant.Event{Type: variant.Deletion, Start: 16, End: 16})
 	if len(ins) != 1 || ins[0].Line != 4 || len(del) != 1 || del[0].Line != 5 {
 		t.Errorf("insertion matched %v, deletion %v; want lines 4 and 5", ins, del)
+	}
+}
+
+// TestRefusedRows: in a wtscan catalogue a repeated id or entry and a
+// malformed combination rule are refused, each with its line; a gene without
+// a reference is a warning naming the row, an error with strict.
+func TestRefusedRows(t *testing.T) {
+	dir := t.TempDir()
+	refs := toyRefs(t, dir)
+	for _, tt := range []struct{ name, rows, want string }{
+		{"repeated id", "x1\ttoy\t\t3\tT\tI\tsubstitution\t\t\t\t\tmine\t1\t\nx1\ttoy\t\t4\tG\tA\tsubstitution\t\t\t\t\tmine\t1\t\n", "cat.tsv:3: id \"x1\" is also the id of line 2"},
+		{"repeated entry", "a\ttoy\t\t3\tT\tI\tsubstitution\t\t\t\t\tmine\t1\t\nb\ttoy\t\t3\tT\tI\tsubstitution\t\t\t\t\tmine\t1\t\n", "cat.tsv:3: repeats the entry of line 2"},
+		{"malformed rule", "a\ttoy\t\t3\tT\tI\tsubstitution\t\t\t\ttoy_T3I+++\tmine\t1\t\n", "cat.tsv:2: requires: combination rule \"toy_T3I+++\" has an empty part"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeFile(t, dir, "cat.tsv", "id\t"+wtscanHeader+tt.rows)
+			_, err := Load(path, Options{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load: %v, want %q", err, tt.want)
+			}
+		})
+	}
+	path := writeFile(t, dir, "cat.tsv", wtscanHeader+"GyrA\t\t3\tT\tI\tsubstitution\t\t\t\t\tmine\t1\t\n")
+	c, err := Load(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warn, err := c.Validate(refs, false)
+	if err != nil || len(warn) != 1 || warn[0].Line != 2 || !strings.Contains(warn[0].Msg, "gene GyrA has no reference") {
+		t.Errorf("typo in a gene name: %v %v, want one warning naming line 2", warn, err)
+	}
+	c, _ = Load(path, Options{})
+	if _, err := c.Validate(refs, true); err == nil {
+		t.Error("strict: a gene without a reference accepted")
 	}
 }

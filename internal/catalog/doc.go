@@ -4,14 +4,16 @@
 // Three formats are read, chosen by --catalog-format (auto detects them):
 //
 //   - wtscan: wtscan's own TSV, below.
-//   - pointfinder: a PointFinder species folder or its resistens-overview.txt
-//     (columns Gene_ID, Gene_name, Codon_pos, Ref_nuc, Ref_codon, Res_codon,
-//     Resistance, PMID, Mechanism, Notes, Required_mut; note that PointFinder
-//     writes the reference codon in Ref_nuc, the reference amino acid in
-//     Ref_codon and the resistant amino acids in Res_codon). Rows after a
-//     "# Indels" line are insertions/deletions. Rows for RNA genes and
-//     promoters (16S, 23S, "promoter", non-positive positions, single-base
-//     Ref_nuc) are nucleotide positions: they are skipped with a note.
+//   - pointfinder: a PointFinder species folder, its phenotypes.txt or its
+//     resistens-overview.txt (PointFinder writes the reference codon in
+//     Ref_nuc, the reference amino acid in Ref_codon and the resistant amino
+//     acids in Res_codon). A folder is read from phenotypes.txt, plus the rows
+//     of resistens-overview.txt that phenotypes.txt lacks. Rows after a
+//     "# Indels" line are insertions/deletions whose Codon_pos counts
+//     nucleotides of the gene (resistens-overview.txt, TypeGene NUC) or codons
+//     (TypeGene AA). Rows for RNA genes and promoters (16S, 23S, "promoter",
+//     non-positive positions, single-base Ref_nuc, TypeGene NUC outside the
+//     indel section) are nucleotide positions: they are skipped with a note.
 //   - amrfinder: AMRFinderPlus's AMRProt-mutation.tsv (columns organism,
 //     accession, position, standard_mutation_symbol, mutation_symbol, class,
 //     subclass, name; one organism is chosen with Options.Organism).
@@ -55,12 +57,14 @@
 //
 // # Checks against the reference
 //
-// Validate checks every entry: the gene has a reference (entries for genes
-// without one are skipped with a note: nothing can be called there), the
-// position lies inside it, the reference residue matches, the codon (where
-// given, and the reference has a CDS) matches and encodes the residue, Gene_ID
-// and Gene_name agree (PointFinder), and the tokens of combination rules name
-// the reference residue. Every fault is listed with its file and line; by
-// default loading then fails, in lenient mode the faulty entries are dropped
-// and the faults returned as warnings.
+// Validate checks every entry: the gene has a reference, the position lies
+// inside it, the reference residue matches, the codon (where given, and the
+// reference has a CDS) matches and encodes the residue, Gene_ID and
+// Gene_name agree (PointFinder), and the tokens of combination rules name
+// the reference residue. Every fault is listed with its file and line. A
+// catalogue made elsewhere is read as its authors mean it: a row with a wrong
+// residue, codon or name is kept (matched on position and alternative) and
+// its faults are warnings; a row that cannot apply (no reference for its
+// gene, a position past the end) is dropped with a warning; a synonymous
+// codon is a note. In strict mode every fault is an error.
 package catalog

@@ -10,8 +10,7 @@ import (
 // catalogue: callers may use it from several goroutines.
 func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 	var out []*Entry
-	switch e.Type {
-	case variant.Substitution, variant.Nonsense, variant.StartLost:
+	if e.Type.IsPointChange() {
 		for _, x := range c.byPos[genePos{gene, e.Start}] {
 			switch x.Type {
 			case variant.Substitution, variant.Nonsense:
@@ -27,12 +26,16 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 	}
 	for _, x := range c.byGene[gene] {
 		switch x.Type {
-		case variant.Deletion, variant.Insertion, variant.Delins:
+		case variant.Deletion, variant.Insertion, variant.Delins: // x.Type.IsIndel()
+			matched := false
 			for _, n := range x.normalized {
 				if n.Type == e.Type && n.Start == e.Start && n.End == e.End && n.Alt == e.Alt {
-					out = append(out, x)
+					matched = true
 					break
 				}
+			}
+			if matched || (x.Type == variant.Insertion && insertionNear(x, e)) {
+				out = append(out, x)
 			}
 		case variant.Frameshift:
 			if e.Type == variant.Frameshift && e.Start == x.Position {
@@ -42,7 +45,7 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 			// the protein ends before the entry's position: a truncation, a
 			// premature stop, or a frameshift (the wild-type reading frame
 			// ends there, as in K. pneumoniae HS11286's OmpK35-40%)
-			if (e.Type == variant.Truncation || e.Type == variant.Nonsense || e.Type == variant.Frameshift) && e.Start <= x.Position {
+			if e.Type.Truncates() && e.Start <= x.Position {
 				out = append(out, x)
 			}
 		case variant.StopLost:
@@ -52,6 +55,36 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 		}
 	}
 	return out
+}
+
+// insertionNear matches a catalogue insertion of at least minNearInsertion
+// residues to a called insertion (or delins) that adds as many residues close
+// to the catalogue's position, when the query there holds the catalogued
+// residues: where substitutions flank an insertion (the K. pneumoniae OmpK37
+// SSTNGG and TERY insertions) its place in an alignment is ambiguous, and the
+// database gives one of the equivalent places.
+func insertionNear(x *Entry, e variant.Event) bool {
+	added := len(e.Alt)
+	if e.Type == variant.Delins {
+		added = len(e.Alt) - len(e.Ref)
+	} else if e.Type != variant.Insertion {
+		return false
+	}
+	for _, a := range x.Alts {
+		if len(a) >= minNearInsertion && added == len(a) && abs(e.Start-x.Position) <= len(a)+2 && strings.Contains(e.Context, a) {
+			return true
+		}
+	}
+	return false
+}
+
+const minNearInsertion = 3
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 func containsAlt(alts []string, a string) bool {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/variant"
 )
 
@@ -32,14 +33,22 @@ func geneOf(id string) string {
 	return id
 }
 
-// nucleotideRow tells PointFinder rows for RNA genes and promoters: their
-// positions count nucleotides, not codons.
-func nucleotideRow(geneID, geneName, pos, refNuc string) bool {
+// nucleotideGene tells RNA genes and promoters by name.
+func nucleotideGene(geneID, geneName string) bool {
 	low := strings.ToLower(geneID + " " + geneName)
 	for _, w := range []string{"16s", "23s", "5s_", "promoter", "rrs", "rrl"} {
 		if strings.Contains(low, w) {
 			return true
 		}
+	}
+	return false
+}
+
+// nucleotideRow tells PointFinder rows for RNA genes and promoters: their
+// positions count nucleotides, not codons.
+func nucleotideRow(geneID, geneName, pos, refNuc string) bool {
+	if nucleotideGene(geneID, geneName) {
+		return true
 	}
 	if p, err := strconv.Atoi(pos); err == nil && p <= 0 {
 		return true
@@ -55,9 +64,44 @@ func validResidue(s string) bool {
 	return (c >= 'A' && c <= 'Z') || c == '*'
 }
 
-func (c *Catalog) parsePointFinder(file string, data []byte) Problems {
+// pfColumns are where a PointFinder table keeps its fields: the legacy
+// resistens-overview.txt (Gene_ID, Gene_name, Codon_pos, Ref_nuc, Ref_codon,
+// Res_codon, Resistance, PMID, Mechanism, Notes, Required_mut) or the current
+// phenotypes.txt (Gene_accession, TypeGene, Mutation ID, Codon_pos, Ref_nuc,
+// Ref_codon, Res_codon, Class, Phenotype, PMID, Mechanism of resistance,
+// Notes, Required mutation, % abundance mutation required).
+type pfColumns struct {
+	geneID, geneName, typeGene, pos, refNuc, refAA, resAA, drugs, class, pmid, mechanism, notes, required int
+	min                                                                                                   int
+}
+
+var (
+	pfOverview   = pfColumns{0, 1, -1, 2, 3, 4, 5, 6, -1, 7, 8, 9, 10, 7}
+	pfPhenotypes = pfColumns{0, -1, 1, 3, 4, 5, 6, 8, 7, 9, 10, 11, 12, 7}
+)
+
+// PointFinder files.
+const (
+	PointFinderPhenotypes = "phenotypes.txt"
+	PointFinderOverview   = "resistens-overview.txt"
+)
+
+// parsePointFinder reads a PointFinder table. Rows after a "# Indels" line
+// are insertions and deletions; their Codon_pos counts nucleotides of the
+// gene in resistens-overview.txt and in phenotypes.txt rows of TypeGene NUC
+// (acrR "382 del" is codons 128-132), codons in phenotypes.txt rows of
+// TypeGene AA. Rows of RNA genes and promoters are nucleotide targets: noted,
+// not used. Lines starting with '#' are comments (phenotypes.txt comments
+// out retired rows that way).
+func (c *Catalog) parsePointFinder(file string, data []byte, cols pfColumns) Problems {
 	var probs Problems
 	indels := false
+	field := func(f []string, k int) string {
+		if k < 0 || k >= len(f) {
+			return ""
+		}
+		return strings.TrimSpace(f[k])
+	}
 	for i, line := range lines(data) {
 		n := i + 1
 		if strings.TrimSpace(line) == "" {
@@ -70,18 +114,15 @@ func (c *Catalog) parsePointFinder(file string, data []byte) Problems {
 			continue
 		}
 		f := strings.Split(line, "\t")
-		if len(f) < 7 {
-			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("%d tab-separated columns; PointFinder rows have Gene_ID, Gene_name, Codon_pos, Ref_nuc, Ref_codon, Res_codon, Resistance[, PMID, Mechanism, Notes, Required_mut]", len(f))))
+		if len(f) < cols.min {
+			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("%d tab-separated columns; PointFinder rows have at least %d (%s)", len(f), cols.min, filepath.Base(file))))
 			continue
 		}
-		for len(f) < 11 {
-			f = append(f, "")
-		}
-		for k := range f {
-			f[k] = strings.TrimSpace(f[k])
-		}
-		geneID, geneName, posS, refNuc, refAA, resAA := f[0], f[1], f[2], f[3], f[4], f[5]
-		if nucleotideRow(geneID, geneName, posS, refNuc) {
+		geneID, geneName, posS := field(f, cols.geneID), field(f, cols.geneName), field(f, cols.pos)
+		refNuc, refAA, resAA, typeGene := field(f, cols.refNuc), field(f, cols.refAA), field(f, cols.resAA), strings.ToUpper(field(f, cols.typeGene))
+		low := strings.ToLower(refAA)
+		indel := indels && (low == "ins" || low == "del")
+		if nucleotideGene(geneID, geneName) || (!indel && (typeGene == "NUC" || (typeGene == "" && nucleotideRow(geneID, geneName, posS, refNuc)))) {
 			c.Notes = append(c.Notes, Note{file, n, fmt.Sprintf("%s %s %s: nucleotide position (RNA gene or promoter), not checked or matched", geneID, posS, refNuc)})
 			continue
 		}
@@ -93,49 +134,141 @@ func (c *Catalog) parsePointFinder(file string, data []byte) Problems {
 		e := &Entry{
 			ID: entryID(file, n), File: file, Line: n, Gene: geneOf(geneID), GeneName: geneName,
 			Position: pos, EndPosition: pos, Ref: strings.ToUpper(refAA), RefCodon: strings.ToUpper(refNuc),
-			DrugClasses: splitList(f[6], ","), PMIDs: splitList(f[7], ",;- "), Phenotype: f[8], Notes: f[9],
-			RequiresRaw: f[10],
+			DrugClasses: splitList(field(f, cols.drugs), ","), PMIDs: splitList(field(f, cols.pmid), ",;- "),
+			Phenotype: field(f, cols.mechanism), Notes: field(f, cols.notes), RequiresRaw: field(f, cols.required),
+		}
+		if geneID != e.Gene {
+			e.Reference = geneID // the accession: chooses the allele where a gene has several
 		}
 		if e.Phenotype != "" && e.Notes != "" {
 			e.Phenotype += ": " + e.Notes
 		} else if e.Notes != "" {
 			e.Phenotype = e.Notes
 		}
-		if e.Requires, err = parseRequirement(f[10]); err != nil {
-			probs = append(probs, problem("catalog.parse", file, n, "Required_mut: "+err.Error()))
+		if e.Requires, err = parseRequirement(e.RequiresRaw); err != nil {
+			probs = append(probs, problem("catalog.parse", file, n, "Required mutation: "+err.Error()))
 			continue
 		}
-		low := strings.ToLower(refAA)
-		switch {
-		case indels && low == "ins":
-			e.Type, e.Ref, e.RefCodon = variant.Insertion, "", ""
-			e.Alts = splitList(strings.ToUpper(resAA), ",")
-		case indels && low == "del":
-			e.Type, e.Ref, e.RefCodon = variant.Deletion, "", ""
-		default:
-			if !validResidue(e.Ref) {
-				probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("Ref_codon %q is not one amino-acid code", refAA)))
-				continue
+		for _, all := range e.Requires {
+			for k := range all {
+				all[k].Gene = geneOf(all[k].Gene) // phenotypes.txt names the accession: gyrA_1_LR134511.1_T86I
 			}
-			e.Type = variant.Substitution
-			e.Alts = splitList(strings.ToUpper(resAA), ",")
-			bad := len(e.Alts) == 0
-			for _, a := range e.Alts {
-				if !validResidue(a) {
-					bad = true
+		}
+		if indel {
+			// resistens-overview.txt and NUC rows count nucleotides: the
+			// change starts in codon ceil(pos/3)
+			e.NucPosition = 0
+			if typeGene != "AA" {
+				e.NucPosition = pos
+				e.Position = (pos + 2) / 3
+			}
+			e.EndPosition, e.RefCodon = e.Position, ""
+			if low == "ins" {
+				e.Type, e.Ref = variant.Insertion, ""
+				e.Alts = splitList(strings.ToUpper(resAA), ",")
+				if len(e.Alts) == 0 {
+					probs = append(probs, problem("catalog.parse", file, n, "an insertion row needs the inserted residues in Res_codon"))
+					continue
+				}
+			} else {
+				e.Type, e.Ref = variant.Deletion, ""
+				// the deleted residues (resistens-overview.txt, with the bases
+				// in Ref_nuc) or bases (phenotypes.txt NUC rows), alternatives
+				// comma-separated
+				del := strings.ToUpper(resAA)
+				if refN := strings.ToUpper(refNuc); e.NucPosition > 0 && isBases(refN) {
+					del = refN
+				}
+				alts := splitList(del, ",")
+				bad := len(alts) == 0
+				for _, a := range alts {
+					switch {
+					case e.NucPosition > 0 && isBases(a):
+						e.NucDeleted = append(e.NucDeleted, a)
+						e.EndPosition = max(e.EndPosition, (e.NucPosition+len(a)+1)/3)
+					case strings.Trim(a, "ACDEFGHIKLMNPQRSTVWY") == "" && len(alts) == 1:
+						e.Ref = a
+						e.EndPosition = e.Position + len(a) - 1
+					default:
+						bad = true
+					}
+				}
+				if bad {
+					probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("deletion %q is neither residues nor bases", resAA)))
+					continue
+				}
+				if len(e.NucDeleted) == 1 && e.NucPosition%3 == 1 && len(e.NucDeleted[0])%3 == 0 {
+					// whole codons: the deleted residues
+					e.Ref = string(gencode.Translate([]byte(e.NucDeleted[0]), false))
+					e.NucDeleted = nil
 				}
 			}
-			if bad {
-				probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("Res_codon %q is not a comma-separated list of amino-acid codes", resAA)))
-				continue
+			c.Entries = append(c.Entries, e)
+			continue
+		}
+		if !validResidue(e.Ref) {
+			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("Ref_codon %q is not one amino-acid code", refAA)))
+			continue
+		}
+		e.Type = variant.Substitution
+		e.Alts = splitList(strings.ToUpper(resAA), ",")
+		bad := len(e.Alts) == 0
+		for _, a := range e.Alts {
+			if !validResidue(a) {
+				bad = true
 			}
-			if allStops(e.Alts) {
-				e.Type = variant.Nonsense
-			}
+		}
+		if bad {
+			probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("Res_codon %q is not a comma-separated list of amino-acid codes", resAA)))
+			continue
+		}
+		if allStops(e.Alts) {
+			e.Type = variant.Nonsense
 		}
 		c.Entries = append(c.Entries, e)
 	}
 	return probs
+}
+
+func isBases(s string) bool { return s != "" && strings.Trim(s, "ACGT") == "" }
+
+// mergeOverview adds the rows of resistens-overview.txt (already parsed into
+// o) that phenotypes.txt lacks: the database ships both, and the newer file
+// has lost rows the older one keeps (in Klebsiella, gyrA S83Y and S83I, rpsL
+// K43 and K88). A row is the same when gene, type, position and an
+// alternative agree.
+func (c *Catalog) mergeOverview(o *Catalog) int {
+	key := func(e *Entry, alt string) string {
+		return fmt.Sprintf("%s\t%s\t%d\t%s\t%s", e.Gene, e.Type, e.Position, e.Ref, alt)
+	}
+	have := map[string]bool{}
+	for _, e := range c.Entries {
+		for _, a := range append([]string{""}, e.Alts...) {
+			have[key(e, a)] = true
+		}
+	}
+	added := 0
+	for _, e := range o.Entries {
+		alts := e.Alts
+		if len(alts) == 0 {
+			alts = []string{""}
+		}
+		var missing []string
+		for _, a := range alts {
+			if !have[key(e, a)] {
+				missing = append(missing, a)
+			}
+		}
+		if len(missing) == 0 {
+			continue
+		}
+		if len(e.Alts) > 0 {
+			e.Alts = missing
+		}
+		c.Entries = append(c.Entries, e)
+		added++
+	}
+	return added
 }
 
 func allStops(alts []string) bool {
@@ -155,8 +288,7 @@ var (
 )
 
 func init() {
-	for _, t := range []variant.Type{variant.Substitution, variant.Nonsense, variant.StartLost, variant.StopLost, variant.Deletion,
-		variant.Insertion, variant.Delins, variant.Frameshift, variant.Truncation} {
+	for _, t := range variant.Types {
 		entryTypes[string(t)] = t
 	}
 }
@@ -223,7 +355,7 @@ func (c *Catalog) parseWtscan(file string, data []byte) Problems {
 		}
 		t, ok := entryTypes[strings.ToLower(get("type"))]
 		if !ok {
-			bad = append(bad, fmt.Sprintf("type %q is not one of substitution, nonsense, start_lost, stop_lost, deletion, insertion, delins, frameshift, truncation", get("type")))
+			bad = append(bad, fmt.Sprintf("type %q is not one of %s", get("type"), variant.TypeList()))
 		}
 		e.Type = t
 		alt := strings.ToUpper(get("alt"))

@@ -10,33 +10,57 @@ import (
 )
 
 // Validate checks every entry against the references (see the package
-// documentation). Entries for genes without a reference are dropped with a
-// note. Faulty entries are all listed: without lenient Validate returns them
-// as an error (Problems); with lenient it drops them and returns them as
-// warnings.
-func (c *Catalog) Validate(refs *refset.Set, lenient bool) (warnings Problems, err error) {
+// documentation) and reads a catalogue made elsewhere as its authors mean it:
+// a row whose reference residue, codon, gene name or combination rule
+// disagrees with the references is kept (matched on position and
+// alternative, as PointFinder matches it) and its faults are returned as
+// warnings; a row that cannot apply (a gene without a reference, a position
+// past the reference end) is dropped with a warning; a catalogue codon that
+// differs from the reference's but encodes the same residue is a note. With
+// strict every fault is an error (Problems) and nothing is dropped silently.
+// c.Kept, c.Dropped, c.WithFaults and c.Faults count rows and faults apart.
+func (c *Catalog) Validate(refs *refset.Set, strict bool) (warnings Problems, err error) {
 	var faults Problems
 	kept := c.Entries[:0]
+	c.Dropped, c.WithFaults = 0, 0
+	skipped := map[string]bool{}
+	for _, s := range refs.Skipped {
+		skipped[s.Gene] = true
+	}
 	for _, e := range c.Entries {
-		ref, skip, probs := c.checkEntry(e, refs)
-		if skip != "" {
-			c.Notes = append(c.Notes, Note{e.File, e.Line, skip})
+		if skipped[e.Gene] {
+			c.Notes = append(c.Notes, Note{e.File, e.Line, fmt.Sprintf("%s is a nucleotide target of the reference set: row not used", e.Gene)})
+			continue
+		}
+		ref, drop, probs, notes := c.checkEntry(e, refs)
+		for _, n := range notes {
+			c.Notes = append(c.Notes, Note{e.File, e.Line, n})
+		}
+		if !drop && ref != nil {
+			if err := normalize(e, ref); err != nil {
+				probs = append(probs, problem("catalog.entry", e.File, e.Line, err.Error()))
+				drop = true
+			}
+		}
+		faults = append(faults, probs...)
+		if drop {
+			c.Dropped++
 			continue
 		}
 		if len(probs) > 0 {
-			faults = append(faults, probs...)
-			continue
-		}
-		if err := normalize(e, ref); err != nil {
-			faults = append(faults, problem("catalog.entry", e.File, e.Line, err.Error()))
-			continue
+			c.WithFaults++
+			for _, p := range probs {
+				e.Faults = append(e.Faults, p.Msg)
+			}
 		}
 		kept = append(kept, e)
 	}
-	if len(faults) > 0 && !lenient {
+	c.Faults = len(faults)
+	if len(faults) > 0 && strict {
 		return nil, faults
 	}
 	c.Entries = kept
+	c.Kept = len(kept)
 	c.index()
 	return faults, nil
 }
@@ -48,50 +72,45 @@ func (c *Catalog) refFor(refs *refset.Set, gene, accession, organism string) (*r
 		}
 	}
 	if len(refs.Gene(gene)) == 0 {
-		return nil, fmt.Sprintf("gene %s has no reference in %s: entry not used", gene, refs.Path), nil
+		return nil, fmt.Sprintf("gene %s has no reference in %s (genes there: %s)", gene, refs.Path, strings.Join(refs.Genes(), ", ")), nil
 	}
-	r, _, err := refs.ForGene(gene, organism)
+	r, _, err := refs.ForQuery(gene, organism, accession)
 	return r, "", err
 }
 
-// checkEntry returns the entry's reference, a note when the entry is skipped
-// on purpose, or its faults.
-func (c *Catalog) checkEntry(e *Entry, refs *refset.Set) (*refset.Reference, string, Problems) {
-	var probs Problems
+// checkEntry returns the entry's reference, whether the row cannot apply
+// (drop), its faults, and notes (facts that are no fault).
+func (c *Catalog) checkEntry(e *Entry, refs *refset.Set) (ref *refset.Reference, drop bool, probs Problems, notes []string) {
 	add := func(check, format string, args ...any) {
 		probs = append(probs, problem(check, e.File, e.Line, fmt.Sprintf(format, args...)))
 	}
 	if e.GeneName != "" && !strings.EqualFold(e.GeneName, e.Gene) {
 		add("catalog.gene_name", "Gene_ID %s and Gene_name %s name different genes", e.Gene, e.GeneName)
 	}
-	ref, skip, err := c.refFor(refs, e.Gene, e.Reference, e.Organism)
+	ref, missing, err := c.refFor(refs, e.Gene, e.Reference, e.Organism)
 	if err != nil {
 		add("catalog.reference", "%v", err)
-		return nil, "", probs
+		return nil, true, probs, nil
 	}
-	if skip != "" {
-		if len(probs) > 0 {
-			return nil, "", probs
-		}
-		return nil, skip, nil
+	if missing != "" {
+		add("catalog.reference", "%s: row not used", missing)
+		return nil, true, probs, nil
 	}
 	prot := ref.Protein
 	n := len(prot)
-	last := e.EndPosition
-	if last < e.Position {
-		last = e.Position
-	}
+	last := max(e.EndPosition, e.Position)
 	if e.Position < 1 || last > n {
-		add("catalog.position", "position %d is past the end of reference %s (%d residues)", last, ref.ID, n)
-		return nil, "", probs
-	}
-	if e.Type == variant.Deletion && e.Ref == "" {
-		e.Ref = string(prot[e.Position-1 : last])
+		where := ""
+		if e.NucPosition > 0 {
+			where = fmt.Sprintf(" (nucleotide %d)", e.NucPosition)
+		}
+		add("catalog.position", "position %d%s is past the end of reference %s (%d residues): row not used", last, where, ref.ID, n)
+		return nil, true, probs, nil
 	}
 	if e.Ref != "" {
 		if e.Position-1+len(e.Ref) > n {
-			add("catalog.position", "reference residues %s at %d run past the end of reference %s (%d residues)", e.Ref, e.Position, ref.ID, n)
-			return nil, "", probs
+			add("catalog.position", "reference residues %s at %d run past the end of reference %s (%d residues): row not used", e.Ref, e.Position, ref.ID, n)
+			return nil, true, probs, nil
 		}
 		if got := string(prot[e.Position-1 : e.Position-1+len(e.Ref)]); got != e.Ref {
 			add("catalog.residue", "%s %d: catalogue reference residue %s, but reference %s has %s", e.Gene, e.Position, e.Ref, ref.ID, got)
@@ -102,13 +121,19 @@ func (c *Catalog) checkEntry(e *Entry, refs *refset.Set) (*refset.Reference, str
 		if len(codon) != 3 || strings.Trim(codon, "ACGTN") != "" {
 			add("catalog.ref_codon", "%s %d: reference codon %q is not three bases", e.Gene, e.Position, codon)
 		} else {
+			encodes := true
 			if !strings.Contains(codon, "N") {
 				if aa := gencode.Codon([]byte(codon)); aa != e.Ref[0] {
 					add("catalog.codon", "%s %d: codon %s encodes %c, not %s", e.Gene, e.Position, codon, aa, e.Ref)
+					encodes = false
 				}
 			}
 			if rc := ref.Codon(e.Position); rc != "" && !codonMatch(codon, rc) {
-				add("catalog.ref_codon", "%s %d: catalogue codon %s, but reference %s has %s at codon %d", e.Gene, e.Position, codon, ref.ID, rc, e.Position)
+				if encodes && gencode.Codon([]byte(rc)) == e.Ref[0] {
+					notes = append(notes, fmt.Sprintf("%s %d: catalogue codon %s, reference %s has %s: a synonymous codon, both %s", e.Gene, e.Position, codon, ref.ID, rc, e.Ref))
+				} else {
+					add("catalog.ref_codon", "%s %d: catalogue codon %s, but reference %s has %s at codon %d", e.Gene, e.Position, codon, ref.ID, rc, e.Position)
+				}
 			}
 		}
 	}
@@ -120,28 +145,88 @@ func (c *Catalog) checkEntry(e *Entry, refs *refset.Set) (*refset.Reference, str
 		}
 	}
 	if e.Type == variant.StartLost && e.Position != 1 {
-		add("catalog.entry", "%s: start_lost at position %d (must be 1)", e.Gene, e.Position)
+		add("catalog.entry", "%s: start_lost at position %d (must be 1): row not used", e.Gene, e.Position)
+		return nil, true, probs, nil
 	}
 	for _, all := range e.Requires {
 		for _, tok := range all {
-			tr, skip, err := c.refFor(refs, tok.Gene, "", e.Organism)
+			tr, missing, err := c.refFor(refs, tok.Gene, "", e.Organism)
 			if err != nil {
 				add("catalog.combination", "combination %s: %v", tok.Raw, err)
 				continue
 			}
-			if skip != "" {
-				continue // a gene without reference: the rule can never be met, said when evaluated
+			if missing != "" {
+				add("catalog.combination", "combination %s: %s: the rule can never be met", tok.Raw, missing)
+				continue
 			}
 			if tok.Pos < 1 || tok.Pos > len(tr.Protein) {
 				add("catalog.combination", "combination %s: position %d is past the end of reference %s (%d residues)", tok.Raw, tok.Pos, tr.ID, len(tr.Protein))
 				continue
 			}
-			if got := tr.Protein[tok.Pos-1]; got != tok.Ref {
+			if got := tr.Protein[tok.Pos-1]; tok.Ref != 0 && got != tok.Ref {
 				add("catalog.combination", "combination %s: reference %s has %c at %d", tok.Raw, tr.ID, got, tok.Pos)
 			}
 		}
 	}
-	return ref, "", probs
+	return ref, false, probs, notes
+}
+
+// normalizeBases applies a deletion given in bases (PointFinder's NUC rows:
+// rpoB "1295 del AATTCATGG" starts inside a codon) to the reference CDS,
+// translates the result and names the change the way the caller does.
+func normalizeBases(e *Entry, ref *refset.Reference) error {
+	if ref.CDS == nil {
+		return fmt.Errorf("%s: a deletion of bases needs a coding-sequence reference; %s is a protein", e.Gene, ref.ID)
+	}
+	e.normalized = nil
+	for _, del := range e.NucDeleted {
+		p := e.NucPosition
+		if p < 1 || p-1+len(del) > len(ref.CDS) {
+			return fmt.Errorf("%s: deletion of %s at nucleotide %d runs past the end of reference %s (%d bases)", e.Gene, del, p, ref.ID, len(ref.CDS))
+		}
+		if got := string(ref.CDS[p-1 : p-1+len(del)]); got != del {
+			return fmt.Errorf("%s: deletion of %s at nucleotide %d, but reference %s has %s there", e.Gene, del, p, ref.ID, got)
+		}
+		if len(del)%3 != 0 {
+			return fmt.Errorf("%s: deletion of %d bases at nucleotide %d shifts the frame; wtscan matches in-frame catalogue deletions only", e.Gene, len(del), p)
+		}
+		mut := append(append([]byte(nil), ref.CDS[:p-1]...), ref.CDS[p-1+len(del):]...)
+		prot := string(gencode.Translate(mut, true))
+		wt := string(ref.Protein)
+		// the change: what the mutated protein has between the common prefix and suffix
+		a := 0
+		for a < len(prot) && a < len(wt) && prot[a] == wt[a] {
+			a++
+		}
+		b := 0
+		for b < len(prot)-a && b < len(wt)-a && prot[len(prot)-1-b] == wt[len(wt)-1-b] {
+			b++
+		}
+		rs, qs := wt[a:len(wt)-b], prot[a:len(prot)-b]
+		aq := wt[:a] + qs + strings.Repeat("-", len(rs)-len(qs)) + wt[len(wt)-b:]
+		ar := wt
+		if len(qs) > len(rs) {
+			return fmt.Errorf("%s: deletion at nucleotide %d lengthens the protein", e.Gene, p)
+		}
+		res, err := variant.Call(variant.Input{AlignedQuery: aq, AlignedRef: ar, QueryStart: 1, RefStart: 1, Ref: ref.Protein})
+		if err != nil {
+			return fmt.Errorf("%s %d: cannot apply the deletion to the reference: %v", e.Gene, e.Position, err)
+		}
+		var evs []variant.Event
+		for _, ev := range res.Events {
+			if ev.Type != variant.Truncation && ev.Type != variant.StopLost {
+				evs = append(evs, ev)
+			}
+		}
+		if len(evs) != 1 {
+			return fmt.Errorf("%s: the deletion of %s at nucleotide %d is no single change of the protein", e.Gene, del, p)
+		}
+		e.normalized = append(e.normalized, evs[0])
+		if e.Ref == "" {
+			e.Ref = evs[0].Ref
+		}
+	}
+	return nil
 }
 
 // codonMatch compares a catalogue codon (N matches any base) with the reference's.
@@ -161,6 +246,9 @@ func codonMatch(cat, ref string) bool {
 // change is applied to the reference and called again, so a catalogue
 // insertion written at any equivalent place matches the 3'-shifted call.
 func normalize(e *Entry, ref *refset.Reference) error {
+	if len(e.NucDeleted) > 0 {
+		return normalizeBases(e, ref)
+	}
 	var alts []string
 	switch e.Type {
 	case variant.Deletion:

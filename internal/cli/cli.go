@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,6 +22,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/wtscan/wtscan/internal/build"
+	"github.com/wtscan/wtscan/internal/fsx"
 )
 
 // Exit codes of every wtscan binary.
@@ -37,6 +39,9 @@ type Shared struct {
 	LogFormat string           `enum:"auto,json,console" default:"auto" help:"Log format: json, console, or auto (console on a terminal, JSON otherwise)."`
 	Progress  string           `enum:"auto,always,never" default:"auto" help:"Progress bar on standard error (${enum}); auto shows it on a terminal."`
 	Version   kong.VersionFlag `help:"Print the version and exit."`
+
+	// MetricsFile does not change what a run writes, so it is a runtime flag.
+	MetricsFile string `type:"path" placeholder:"FILE" help:"Also write Prometheus text-format metrics of this run (success, duration, the summary's counts) to FILE, for node_exporter's textfile collector (.prom)."`
 }
 
 // NumThreads resolves --threads 0 to the number of CPUs.
@@ -87,7 +92,11 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 			code, ok = int(c), false
 		}
 	}()
-	if _, err := parser.Parse(args); err != nil {
+	kctx, err := parser.Parse(args)
+	if err == nil {
+		err = finiteFloats(kctx)
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", name, err)
 		var pe *kong.ParseError
 		if errors.As(err, &pe) {
@@ -98,7 +107,7 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 	relativePaths(parser.Model.Node)
 	env = &Env{
 		Ctx:    ctx,
-		Args:   append([]string{name}, WithoutRuntimeFlags(args)...),
+		Args:   append([]string{name}, withoutRuntimeFlags(args)...),
 		Stdin:  stdin,
 		Stdout: stdout,
 		Stderr: stderr,
@@ -165,14 +174,42 @@ func RelPath(dir, p string) string {
 	return r
 }
 
+// finiteFloats refuses NaN and infinite values of every float flag: a NaN
+// threshold compares false with everything and would switch its filter off.
+func finiteFloats(kctx *kong.Context) error {
+	for _, f := range kctx.Flags() {
+		if f.Target.Kind() != reflect.Float64 && f.Target.Kind() != reflect.Float32 {
+			continue
+		}
+		if v := f.Target.Float(); math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("--%s: %v is not a finite number", f.Name, v)
+		}
+	}
+	return nil
+}
+
+// CheckArgs applies fsx.CheckArgs (inputs exist; no output is an input or
+// another output) before a step reads anything. On a problem it prints the
+// usage error and returns ExitUsage with ok=false.
+func (e *Env) CheckArgs(inputs, outputs []fsx.Arg) (code int, ok bool) {
+	if err := fsx.CheckArgs(inputs, outputs); err != nil {
+		fmt.Fprintf(e.Stderr, "%s: error: %v\n", e.Args[0], err)
+		return ExitUsage, false
+	}
+	return ExitOK, true
+}
+
+// WithoutRuntimeFlags is args less the flags that change how a run goes, not
+// what it writes (see runtimeFlags).
+func WithoutRuntimeFlags(args []string) []string { return withoutRuntimeFlags(args) }
+
 // runtimeFlags change how a run goes, not what it writes; they are left out
 // of the command line recorded in outputs, so outputs are byte-identical
 // whatever --threads (or wtscan-subscan's --rows-in-memory) is.
 var runtimeFlags = map[string]bool{"-j": true, "--threads": true, "--log-level": true, "--log-format": true, "--progress": true,
-	"--rows-in-memory": true}
+	"--rows-in-memory": true, "--metrics-file": true}
 
-// WithoutRuntimeFlags returns args without the runtime flags and their values.
-func WithoutRuntimeFlags(args []string) []string {
+func withoutRuntimeFlags(args []string) []string {
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -223,23 +260,35 @@ func (e *Env) Started(inputs map[string]any) {
 	ev.Msg("start")
 }
 
-// Done logs the summary event and returns ExitOK.
+// Done logs the summary event, writes --metrics-file, and returns ExitOK
+// (ExitFail if the metrics file cannot be written).
 func (e *Env) Done(counts map[string]any) int {
 	ev := e.Log.Info().Float64("seconds", time.Since(e.Start).Seconds())
 	for k, v := range counts {
 		ev = ev.Interface(k, v)
 	}
 	ev.Msg("done")
+	if err := e.writeMetrics(true, counts); err != nil {
+		e.Log.Error().Err(err).Msg("failed")
+		return ExitFail
+	}
 	return ExitOK
 }
 
-// Fail logs err as the one clear message of a failed run and returns ExitFail.
+// Fail logs err as the one clear message of a failed run and returns ExitFail
+// (ExitUsage for an error in what the command line names, fsx.ErrUsage).
 // It also writes a plain "name: error: ..." line, so the message is readable
 // when the log is JSON.
 func (e *Env) Fail(err error) int {
 	e.Log.Error().Err(err).Msg("failed")
 	if !IsTerminal(e.Stderr) || e.shared.LogFormat == "json" {
 		fmt.Fprintf(e.Stderr, "%s: error: %v\n", e.Args[0], err)
+	}
+	if merr := e.writeMetrics(false, nil); merr != nil {
+		e.Log.Error().Err(merr).Msg("metrics file not written")
+	}
+	if errors.Is(err, fsx.ErrUsage) {
+		return ExitUsage
 	}
 	return ExitFail
 }

@@ -68,7 +68,7 @@ type errTest string
 func (e errTest) Error() string { return string(e) }
 
 func TestWithoutRuntimeFlags(t *testing.T) {
-	got := strings.Join(WithoutRuntimeFlags([]string{"--in", "x", "-j", "4", "--threads=2", "-j8", "--log-format", "json", "--progress", "never", "--out", "y"}), " ")
+	got := strings.Join(withoutRuntimeFlags([]string{"--in", "x", "-j", "4", "--threads=2", "-j8", "--log-format", "json", "--progress", "never", "--out", "y"}), " ")
 	if got != "--in x --out y" {
 		t.Fatalf("got %q", got)
 	}

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -17,6 +15,7 @@ import (
 	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/samplesheet"
 	"github.com/wtscan/wtscan/internal/seqio"
 	"github.com/wtscan/wtscan/internal/table"
 )
@@ -36,11 +35,12 @@ type CLI struct {
 	Organism    string  `help:"Organism of the sample: picks the references tagged organism=NAME where a gene has several."`
 	MinIdentity float64 `default:"70" help:"Drop hits under this percent identity to their reference."`
 	MinCoverage float64 `default:"50" help:"Drop hits covering less than this percent of their reference."`
+	MaxContig   int64   `default:"100000000" placeholder:"BASES" help:"Refuse an assembly with a contig longer than this, naming it, before holding it in memory (the longest known bacterial replicons are about 16 Mbp). Memory is about 5 bytes per base of each contig being searched, --threads + 1 at a time."`
 	MaxCopyDrop float64 `default:"10" help:"A further copy of a gene more than this many identity points below the gene's best copy in the sample is a paralog (acrF or acrD for acrB): dropped and counted in the log. 100 keeps every copy."`
 }
 
 // SampleIDPattern is what a sample id must match (it becomes a file name).
-var SampleIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+var SampleIDPattern = samplesheet.IDPattern
 
 // Validate checks the rules between flags.
 func (c *CLI) Validate() error {
@@ -59,20 +59,15 @@ func (c *CLI) Validate() error {
 		return fmt.Errorf("give --annotation or --hits, not both")
 	case c.MinIdentity < 0 || c.MinIdentity > 100 || c.MinCoverage < 0 || c.MinCoverage > 100:
 		return fmt.Errorf("--min-identity and --min-coverage are percentages (0-100)")
+	case c.MaxContig < 1:
+		return fmt.Errorf("--max-contig must be at least 1")
 	}
 	return nil
 }
 
-// Sample is one assembly to search.
-type Sample struct {
-	ID         string
-	Assembly   string
-	Annotation string
-	Organism   string
-	Hits       string
-	HitsFormat string
-	line       int
-}
+// Sample is one assembly to search: a row of the sample sheet, or the
+// --assembly, --sample-id, … flags (Line 0).
+type Sample = samplesheet.Sample
 
 // Main runs wtscan-extract and returns its exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -81,19 +76,33 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !ok {
 		return code
 	}
+	ins := fsx.Args("--references", c.References, "--samples", c.Samples, "--assembly", c.Assembly, "--annotation", c.Annotation, "--hits", c.Hits)
+	outs := fsx.Args("--out", c.Out, "--faa", c.Faa)
+	if code, ok := env.CheckArgs(ins, outs); !ok {
+		return code
+	}
 	samples := []Sample{{ID: c.SampleID, Assembly: c.Assembly, Annotation: c.Annotation, Organism: c.Organism, Hits: c.Hits, HitsFormat: c.HitsFormat}}
 	if c.Samples != "" {
 		var err error
 		if samples, err = ReadSamples(c.Samples, c.Organism); err != nil {
 			return env.Fail(err)
 		}
+		// The files the sheet names exist (ReadSamples checked); none may be an output.
+		var named []fsx.Arg
+		for _, s := range samples {
+			where := fmt.Sprintf("%s line %d:", c.Samples, s.Line)
+			named = append(named, fsx.Arg{Flag: where, Path: s.Assembly}, fsx.Arg{Flag: where, Path: s.Annotation}, fsx.Arg{Flag: where, Path: s.Hits})
+		}
+		if code, ok := env.CheckArgs(named, outs); !ok {
+			return code
+		}
 	}
 	env.Started(map[string]any{"references": c.References, "samples": len(samples), "out": c.Out})
-	refs, err := refset.Load(c.References)
+	refs, err := env.References(c.References)
 	if err != nil {
 		return env.Fail(err)
 	}
-	opt := Options{MinIdentity: c.MinIdentity, MinCoverage: c.MinCoverage, MaxCopyDrop: c.MaxCopyDrop, Threads: env.Threads()}
+	opt := Options{MinIdentity: c.MinIdentity, MinCoverage: c.MinCoverage, MaxCopyDrop: c.MaxCopyDrop, Threads: env.Threads(), MaxContig: c.MaxContig}
 	prog := env.Progress("samples", int64(len(samples)))
 	res, err := Run(ctx, refs, samples, opt, func() { prog.Add(1) })
 	prog.Finish()
@@ -110,6 +119,17 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	for _, w := range res.Warnings {
 		env.Log.Warn().Msg(w)
 	}
+	found := map[string]bool{}
+	for _, r := range res.Rows {
+		found[r.SampleID] = true
+	}
+	for _, s := range samples {
+		if !found[s.ID] {
+			// the sample flows on: align and subscan write empty tables, the
+			// cohort counts it with every catalogue site not covered
+			env.Log.Warn().Str("sample", s.ID).Str("assembly", s.Assembly).Msg("no target gene found in this sample")
+		}
+	}
 	return env.Done(map[string]any{
 		"samples": len(samples), "contigs": res.Contigs, "proteins": len(res.Rows),
 		"dropped_identity": res.DroppedIdentity, "dropped_coverage": res.DroppedCoverage, "dropped_paralog": res.DroppedParalog,
@@ -117,73 +137,22 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	})
 }
 
-// ReadSamples reads a sample sheet: a TSV with a header naming sample_id and
-// assembly, and optionally annotation, organism, hits and hits_format.
-// organism fills the rows that leave organism empty.
+// ReadSamples reads a sample sheet with the one reader (internal/samplesheet)
+// and checks that the files it names exist. organism fills the rows that
+// leave organism empty.
 func ReadSamples(path, organism string) ([]Sample, error) {
-	data, err := os.ReadFile(path)
+	sh, err := samplesheet.Read(path)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		out  []Sample
-		cols map[string]int
-		seen = map[string]int{}
-	)
-	for i, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
-		n := i + 1
-		if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") && cols != nil {
-			continue
-		}
-		cells := strings.Split(line, "\t")
-		if cols == nil {
-			cols = map[string]int{}
-			for j, h := range cells {
-				cols[strings.TrimSpace(strings.TrimPrefix(h, "#"))] = j
-			}
-			for _, need := range []string{"sample_id", "assembly"} {
-				if _, ok := cols[need]; !ok {
-					return nil, fmt.Errorf("%s line %d: header lacks column %q (need sample_id, assembly; optional annotation, organism, hits, hits_format)", path, n, need)
-				}
-			}
-			continue
-		}
-		get := func(name string) string {
-			if j, ok := cols[name]; ok && j < len(cells) {
-				return strings.TrimSpace(cells[j])
-			}
-			return ""
-		}
-		s := Sample{ID: get("sample_id"), Assembly: get("assembly"), Annotation: get("annotation"),
-			Organism: get("organism"), Hits: get("hits"), HitsFormat: get("hits_format"), line: n}
-		if s.Organism == "" {
-			s.Organism = organism
-		}
-		if !SampleIDPattern.MatchString(s.ID) {
-			return nil, fmt.Errorf("%s line %d: sample id %q must match %s", path, n, s.ID, SampleIDPattern)
-		}
-		if first, dup := seen[s.ID]; dup {
-			return nil, fmt.Errorf("%s line %d: sample id %q repeated (first at line %d)", path, n, s.ID, first)
-		}
-		seen[s.ID] = n
-		if s.Assembly == "" && s.Annotation == "" {
-			return nil, fmt.Errorf("%s line %d: sample %q has no assembly", path, n, s.ID)
-		}
-		if (s.Hits == "") != (s.HitsFormat == "") {
-			return nil, fmt.Errorf("%s line %d: hits and hits_format go together", path, n)
-		}
-		for _, p := range []string{s.Assembly, s.Annotation, s.Hits} {
-			if p == "" {
-				continue
-			}
-			if _, err := os.Stat(p); err != nil {
-				return nil, fmt.Errorf("%s line %d: sample %q: %w", path, n, s.ID, err)
-			}
-		}
-		out = append(out, s)
+	if err := sh.CheckFiles(); err != nil {
+		return nil, err
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s: no samples", path)
+	out := sh.Samples
+	for i := range out {
+		if out[i].Organism == "" {
+			out[i].Organism = organism
+		}
 	}
 	return out, nil
 }
@@ -193,6 +162,7 @@ type Options struct {
 	MinIdentity, MinCoverage float64
 	MaxCopyDrop              float64 // 0 means the default 10 points
 	Threads                  int
+	MaxContig                int64 // refuse longer contigs while reading (0: no limit)
 }
 
 // Result is what Run found.
@@ -247,8 +217,8 @@ func Run(ctx context.Context, refs *refset.Set, samples []Sample, opt Options, d
 	res := &Result{}
 	for i, r := range results {
 		if r.err != nil {
-			if samples[i].line > 0 {
-				return nil, fmt.Errorf("sample %q (sheet line %d): %w", samples[i].ID, samples[i].line, r.err)
+			if samples[i].Line > 0 {
+				return nil, fmt.Errorf("sample %q (sheet line %d): %w", samples[i].ID, samples[i].Line, r.err)
 			}
 			return nil, r.err
 		}
@@ -312,12 +282,16 @@ func (c *indexCache) get(organism string) *index {
 
 type contig struct {
 	id  string
-	seq []byte
+	seq []byte // nil once searched when no gene can come from it (searchAssembly)
+	n   int    // its length when seq was let go
 }
 
-func readAssembly(path string) ([]contig, error) {
+// length is the contig's length, also after its sequence was let go.
+func (c *contig) length() int { return max(c.n, len(c.seq)) }
+
+func readAssembly(path string, maxContig int64) ([]contig, error) {
 	var cs []contig
-	err := seqio.Read(path, seqio.Options{Alphabet: seqio.DNA}, func(r seqio.Record) error {
+	err := seqio.Read(path, seqio.Options{Alphabet: seqio.DNA, MaxLen: maxContig}, func(r seqio.Record) error {
 		cs = append(cs, contig{id: r.ID, seq: r.Seq})
 		return nil
 	})
@@ -338,9 +312,15 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 			return res
 		}
 	}
+	var loci []*locus
+	searched := false
 	switch {
+	case s.Assembly != "" && ann == nil && s.Hits == "":
+		// Searching: contig by contig as they are read (memory bounded by the largest).
+		contigs, loci, err = ix.searchAssembly(s.Assembly, threads, opt.MaxContig, opt.MinIdentity)
+		searched = true
 	case s.Assembly != "":
-		contigs, err = readAssembly(s.Assembly)
+		contigs, err = readAssembly(s.Assembly, opt.MaxContig)
 	case ann != nil && len(ann.contigs) > 0:
 		contigs = ann.contigs
 	default:
@@ -351,7 +331,6 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 		return res
 	}
 	res.contigs = len(contigs)
-	var loci []*locus
 	method := "search"
 	switch {
 	case ann != nil:
@@ -360,7 +339,7 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 	case s.Hits != "":
 		method = s.HitsFormat
 		loci, err = ix.fromHits(newAligner(), contigs, s.Hits, s.HitsFormat)
-	default:
+	case !searched:
 		loci = ix.searchAll(contigs, threads)
 	}
 	if err != nil {
@@ -472,7 +451,7 @@ func bestLoci(loci []*locus, contigs []contig) []*locus {
 	})
 	var kept []*locus
 	for _, l := range loci {
-		n := len(contigs[l.contigIdx].seq)
+		n := contigs[l.contigIdx].length()
 		s, e := l.span(n)
 		clash := false
 		for _, k := range kept {

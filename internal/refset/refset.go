@@ -48,18 +48,32 @@ func Codon(cds []byte, pos int) string {
 
 // Set is a loaded reference set.
 type Set struct {
-	Path   string
-	Refs   []*Reference // in file order (files sorted by name)
-	Files  []string     // files read
-	byID   map[string]*Reference
-	byGene map[string][]*Reference
+	Path  string
+	Refs  []*Reference // in file order (files sorted by name)
+	Files []string     // files read
+	// Skipped lists the targets of a PointFinder folder that are not read:
+	// RNA genes and promoters are nucleotide targets.
+	Skipped []Skipped
+	byID    map[string]*Reference
+	byGene  map[string][]*Reference
+	alleles bool // a gene may have several untagged references (PointFinder folders)
 }
 
-// Load reads a FASTA file or every *.fsa, *.fa, *.fasta, *.faa, *.fna file of a folder.
+// Skipped is a target of a reference folder that was not loaded, and why.
+type Skipped struct {
+	Gene, File, Why string
+}
+
+// Load reads a FASTA file or every *.fsa, *.fa, *.fasta, *.faa, *.fna file of
+// a folder. A folder with a genes.txt is a PointFinder species folder: see
+// loadPointFinder.
 func Load(path string) (*Set, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, fmt.Errorf("references: %w", err)
+	}
+	if st.IsDir() && fileExists(filepath.Join(path, "genes.txt")) {
+		return loadPointFinder(path)
 	}
 	files := []string{path}
 	if st.IsDir() {
@@ -82,30 +96,132 @@ func Load(path string) (*Set, error) {
 			return nil, fmt.Errorf("references: folder %s holds no FASTA files (*.fsa, *.fa, *.fasta, *.faa, *.fna)", path)
 		}
 	}
-	s := &Set{Path: path, Files: files, byID: map[string]*Reference{}, byGene: map[string][]*Reference{}}
+	s := newSet(path)
 	for _, f := range files {
-		err := seqio.Read(f, seqio.Options{}, func(rec seqio.Record) error {
-			ref, err := fromRecord(f, rec)
-			if err != nil {
-				return err
-			}
-			if prev, dup := s.byID[ref.ID]; dup {
-				return fmt.Errorf("references %s record %d (%q): duplicate id (also %s record %d)", f, rec.N, ref.ID, prev.Source, prev.Record)
-			}
-			for _, other := range s.byGene[ref.Gene] {
-				if other.Organism == ref.Organism {
-					return fmt.Errorf("references %s record %d (%q): gene %s%s already has reference %q (%s record %d); give each an organism= tag or remove one",
-						f, rec.N, ref.ID, ref.Gene, orgText(ref.Organism), other.ID, other.Source, other.Record)
-				}
-			}
-			s.Refs = append(s.Refs, ref)
-			s.byID[ref.ID] = ref
-			s.byGene[ref.Gene] = append(s.byGene[ref.Gene], ref)
-			return nil
-		})
-		if err != nil {
+		if err := s.readFile(f, ""); err != nil {
 			return nil, err
 		}
+	}
+	return s, nil
+}
+
+func newSet(path string) *Set {
+	return &Set{Path: path, byID: map[string]*Reference{}, byGene: map[string][]*Reference{}}
+}
+
+// readFile adds every record of FASTA file f; gene, when given, is the gene of
+// every record (a PointFinder folder names the gene by its file).
+func (s *Set) readFile(f, gene string) error {
+	s.Files = append(s.Files, f)
+	return seqio.Read(f, seqio.Options{}, func(rec seqio.Record) error {
+		ref, err := fromRecord(f, rec)
+		if err != nil {
+			return err
+		}
+		if gene != "" {
+			ref.Gene = gene
+		}
+		if prev, dup := s.byID[ref.ID]; dup {
+			return fmt.Errorf("references %s record %d (%q): duplicate id (also %s record %d)", f, rec.N, ref.ID, prev.Source, prev.Record)
+		}
+		for _, other := range s.byGene[ref.Gene] {
+			if other.Organism == ref.Organism && !s.alleles {
+				return fmt.Errorf("references %s record %d (%q): gene %s%s already has reference %q (%s record %d); give each an organism= tag or remove one",
+					f, rec.N, ref.ID, ref.Gene, orgText(ref.Organism), other.ID, other.Source, other.Record)
+			}
+		}
+		s.Refs = append(s.Refs, ref)
+		s.byID[ref.ID] = ref
+		s.byGene[ref.Gene] = append(s.byGene[ref.Gene], ref)
+		return nil
+	})
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// NucleotideTarget reports whether a PointFinder target is read as
+// nucleotides, not as a protein: an RNA gene (listed in RNA_genes.txt) or a
+// promoter region (named gene-promoter-size-Nbp).
+func NucleotideTarget(gene string, rnaGenes map[string]bool) bool {
+	low := strings.ToLower(gene)
+	return rnaGenes[gene] || strings.Contains(low, "-promoter-size-") || strings.Contains(low, "_promoter_size_")
+}
+
+// ReadPointFinderList reads genes.txt or RNA_genes.txt: one name per line;
+// blank lines and '#' comments skipped. A missing file is an empty list.
+func ReadPointFinderList(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("references: %w", err)
+	}
+	var names []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			names = append(names, line)
+		}
+	}
+	return names, nil
+}
+
+// loadPointFinder reads a PointFinder species folder as its authors define
+// it: the targets are the names in genes.txt, each read from NAME.fsa (the
+// species-wide SPECIES.fsa repeats them and is not read; retired_genes/ is
+// not read). RNA genes (RNA_genes.txt) and promoters are nucleotide targets
+// and are listed in Skipped. A gene file may hold several alleles (the
+// Campylobacter gyrA of C. jejuni and C. coli): each is a reference of the
+// gene, and a query is paired with the allele extract found it by.
+func loadPointFinder(dir string) (*Set, error) {
+	genes, err := ReadPointFinderList(filepath.Join(dir, "genes.txt"))
+	if err != nil {
+		return nil, err
+	}
+	if len(genes) == 0 {
+		return nil, fmt.Errorf("references: %s lists no genes", filepath.Join(dir, "genes.txt"))
+	}
+	rna, err := ReadPointFinderList(filepath.Join(dir, "RNA_genes.txt"))
+	if err != nil {
+		return nil, err
+	}
+	isRNA := map[string]bool{}
+	for _, g := range rna {
+		isRNA[g] = true
+	}
+	s := newSet(dir)
+	s.alleles = true
+	seen := map[string]bool{}
+	for _, g := range genes {
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		f := filepath.Join(dir, g+".fsa")
+		if !fileExists(f) {
+			if fileExists(f + ".gz") {
+				f += ".gz"
+			} else {
+				return nil, fmt.Errorf("references: %s lists gene %q but %s is missing", filepath.Join(dir, "genes.txt"), g, f)
+			}
+		}
+		if NucleotideTarget(g, isRNA) {
+			why := "RNA gene (RNA_genes.txt): a nucleotide target"
+			if !isRNA[g] {
+				why = "promoter region: a nucleotide target"
+			}
+			s.Skipped = append(s.Skipped, Skipped{Gene: g, File: f, Why: why})
+			continue
+		}
+		if err := s.readFile(f, g); err != nil {
+			return nil, err
+		}
+	}
+	if len(s.Refs) == 0 {
+		return nil, fmt.Errorf("references: %s holds no protein-coding targets (%d nucleotide targets skipped)", dir, len(s.Skipped))
 	}
 	return s, nil
 }
@@ -182,7 +298,20 @@ const (
 	PairGene         = "gene"          // the only reference of the gene
 	PairOrganism     = "gene+organism" // the gene's reference for the query's organism
 	PairGeneFallback = "gene-fallback" // organism unknown or absent from the set; the gene's untagged (or only) reference
+	PairAllele       = "gene+allele"   // the allele of the gene extract found the query by (a gene with several alleles)
 )
+
+// ForQuery is ForGene for a query that extract found by reference hint: when
+// the gene has several references and hint is one of them, that allele is
+// chosen.
+func (s *Set) ForQuery(gene, organism, hint string) (*Reference, string, error) {
+	if refs := s.byGene[gene]; len(refs) > 1 && hint != "" {
+		if r := s.byID[hint]; r != nil && r.Gene == gene && (organism == "" || r.Organism == "" || strings.EqualFold(r.Organism, organism)) {
+			return r, PairAllele, nil
+		}
+	}
+	return s.ForGene(gene, organism)
+}
 
 // ForGene picks the reference for a query of gene (and organism, if known).
 // The rule is explicit: a reference tagged with the query's organism wins; else

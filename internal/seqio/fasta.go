@@ -13,8 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/shenwei356/bio/seq"
 	"github.com/shenwei356/bio/seqio/fastx"
 )
@@ -53,6 +55,9 @@ type Options struct {
 	Alphabet   Alphabet // checked per record when not AnyAlphabet
 	AllowEmpty bool     // accept a file with no records (default: an error)
 	AllowDupID bool     // accept repeated ids (default: an error)
+	// MaxLen > 0 refuses a record longer than MaxLen residues while it is
+	// being read, before it is held in memory (wtscan-extract --max-contig).
+	MaxLen int64
 }
 
 // ErrNoRecords is returned (wrapped with the file name) for a file without records.
@@ -61,11 +66,11 @@ var ErrNoRecords = errors.New("no FASTA records")
 // Read calls fn for every record of path in order. It stops at the first
 // error, which names the file and the record.
 func Read(path string, opt Options, fn func(Record) error) error {
-	r, err := fastx.NewReader(seq.Unlimit, path, "")
+	r, closeFile, err := open(path, opt.MaxLen)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", path, cleanErr(err))
 	}
-	defer r.Close()
+	defer closeFile()
 	seen := map[string]int{}
 	n := 0
 	for {
@@ -74,6 +79,10 @@ func Read(path string, opt Options, fn func(Record) error) error {
 			break
 		}
 		if err != nil {
+			var tl *TooLongError
+			if errors.As(err, &tl) {
+				return fmt.Errorf("read %s record %d (%q): %w", path, tl.N, tl.ID, tl)
+			}
 			if n == 0 {
 				return fmt.Errorf("read %s: %w", path, cleanErr(err))
 			}
@@ -91,6 +100,10 @@ func Read(path string, opt Options, fn func(Record) error) error {
 		}
 		if out.ID == "" {
 			return fmt.Errorf("read %s record %d: empty id", path, n)
+		}
+		if opt.MaxLen > 0 && int64(len(out.Seq)) > opt.MaxLen {
+			tl := &TooLongError{N: n, ID: out.ID, Max: opt.MaxLen}
+			return fmt.Errorf("read %s record %d (%q): %w", path, n, out.ID, tl)
 		}
 		if len(out.Seq) == 0 {
 			return fmt.Errorf("read %s record %d (%q): empty sequence", path, n, out.ID)
@@ -112,6 +125,55 @@ func Read(path string, opt Options, fn func(Record) error) error {
 		return fmt.Errorf("read %s: %w", path, ErrNoRecords)
 	}
 	return nil
+}
+
+// open returns a FASTA reader of path. A gzip file is read with a
+// decompressor that checks the stream's trailer (CRC and length): the
+// library's parallel one takes a file cut just before its trailer for a
+// whole, shorter genome. Other compressions are left to the library.
+func open(path string, maxLen int64) (*fastx.Reader, func(), error) {
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		var magic [2]byte
+		if n, _ := io.ReadFull(f, magic[:]); n == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				f.Close()
+				return nil, nil, err
+			}
+			z, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<16))
+			if err != nil {
+				f.Close()
+				return nil, nil, err
+			}
+			var src io.Reader = bufio.NewReaderSize(z, 1<<16)
+			if maxLen > 0 {
+				src = &lengthGuard{r: io.NopCloser(src), max: maxLen, atStart: true}
+			}
+			r, err := fastx.NewReaderFromIO(seq.Unlimit, src, "")
+			if err != nil {
+				f.Close()
+				return nil, nil, err
+			}
+			return r, func() { z.Close(); f.Close() }, nil
+		}
+		f.Close()
+	}
+	var (
+		r   *fastx.Reader
+		err error
+	)
+	if maxLen > 0 {
+		r, err = guardedReader(path, maxLen)
+	} else {
+		r, err = fastx.NewReader(seq.Unlimit, path, "")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, r.Close, nil
 }
 
 // ReadAll returns every record of path.

@@ -3,6 +3,7 @@ package seqio
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,5 +108,35 @@ func TestWriterRoundTrip(t *testing.T) {
 func TestLooksLikeDNA(t *testing.T) {
 	if !LooksLikeDNA([]byte("ATGACCGATNNACGT")) || LooksLikeDNA([]byte("MSDLAREITPVNIEEELKSS")) {
 		t.Fatal("LooksLikeDNA misclassifies")
+	}
+}
+
+// TestTruncatedGzipTrailer: a gzip file cut inside its 8-byte trailer (CRC
+// and length) holds all the data, yet it is not whole: refused, with the
+// file named.
+func TestTruncatedGzipTrailer(t *testing.T) {
+	dir := t.TempDir()
+	var buf bytes.Buffer
+	z := gzip.NewWriter(&buf)
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(z, ">c%d\nACGTACGTACGTACGTACGTACGTACGT\n", i)
+	}
+	z.Close()
+	whole := buf.Bytes()
+	for _, cut := range []int{4, 8, 100} {
+		p := filepath.Join(dir, fmt.Sprintf("cut%d.fna.gz", cut))
+		if err := os.WriteFile(p, whole[:len(whole)-cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := Read(p, Options{}, func(Record) error { return nil })
+		if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "truncated") {
+			t.Errorf("cut %d bytes: %v, want an error naming %s as truncated", cut, err, p)
+		}
+	}
+	p := filepath.Join(dir, "whole.fna.gz")
+	os.WriteFile(p, whole, 0o644)
+	n := 0
+	if err := Read(p, Options{}, func(Record) error { n++; return nil }); err != nil || n != 200 {
+		t.Errorf("whole file: %d records, %v", n, err)
 	}
 }

@@ -61,6 +61,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !ok {
 		return code
 	}
+	if code, ok := env.CheckArgs(fsx.Args("--references", c.References), fsx.Args("--refs-out", c.RefsOut, "--fasta-out", c.FastaOut, "--table-out", c.TableOut)); !ok {
+		return code
+	}
 	env.Started(map[string]any{"references": c.References, "queries": c.Queries, "seed": c.Seed})
 	st, err := run(env, &c)
 	if err != nil {

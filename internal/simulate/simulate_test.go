@@ -336,7 +336,7 @@ func TestCLIErrors(t *testing.T) {
 	}{
 		{"no query output", []string{"--refs-out", refs}, 2, "--fasta-out"},
 		{"dup fraction 1", []string{"--refs-out", refs, "--fasta-out", q, "--dup-fraction", "1"}, 2, "duplicate fraction"},
-		{"missing references", []string{"--refs-out", refs, "--fasta-out", q, "--references", filepath.Join(dir, "nope.fa")}, 1, "nope.fa"},
+		{"missing references", []string{"--refs-out", refs, "--fasta-out", q, "--references", filepath.Join(dir, "nope.fa")}, 2, "nope.fa"}, // a missing command-line input is a usage error (issue 13)
 		{"references too short", []string{"--refs-out", refs, "--fasta-out", q, "--references", writeFile(t, dir, "short.fa", ">a gene=a\nMKVLA\n")}, 1, "none of 1 references"},
 		{"bad table extension", []string{"--refs-out", refs, "--table-out", filepath.Join(dir, "q.txt")}, 1, "q.txt"},
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/table"
@@ -40,7 +41,8 @@ type CLI struct {
 
 	Catalog         string `type:"existingpath" placeholder:"PATH" help:"Catalogue of known changes: a wtscan TSV, a PointFinder folder or resistens-overview.txt, or AMRFinderPlus AMRProt-mutation.tsv. Without it every change is reported and none is marked known."`
 	CatalogFormat   string `enum:"auto,wtscan,pointfinder,amrfinder" default:"auto" help:"Catalogue format (${enum})."`
-	CatalogLenient  bool   `help:"Drop catalogue entries that disagree with the references (with a warning each) instead of failing."`
+	CatalogStrict   bool   `help:"Fail on any catalogue fault. By default a catalogue is read as its authors mean it: a row whose residue, codon or gene name disagrees with the references is kept and matched on position and alternative, with a warning naming its line; a row that cannot apply (no reference for its gene, a position past the end) is dropped with a warning."`
+	CatalogLenient  bool   `hidden:"" help:"Accepted for older workflows: faults are warnings by default now (see --catalog-strict)."`
 	CatalogOrganism string `placeholder:"NAME" help:"AMRFinderPlus catalogues: the organism whose rows to use (as in AMRProt-mutation.tsv, e.g. Escherichia)."`
 	CatalogName     string `placeholder:"NAME" help:"Catalogue name written in catalog_name (default: the format's name, or the wtscan TSV's source column)."`
 	CatalogVersion  string `placeholder:"VERSION" help:"Catalogue version written in catalog_version (default: from the catalogue where it says)."`
@@ -71,6 +73,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if !ok {
 		return code
 	}
+	ins := fsx.Args("--alignments", c.Alignments, "--references", c.References, "--catalog", c.Catalog)
+	if code, ok := env.CheckArgs(ins, fsx.Args("--out", c.Out, "--sites", c.Sites)); !ok {
+		return code
+	}
 	env.Started(map[string]any{"alignments": c.Alignments, "references": c.References, "catalog": c.Catalog, "out": c.Out, "sites": c.Sites})
 	counts, err := run(env, &c)
 	if err != nil {
@@ -89,7 +95,7 @@ type call struct {
 }
 
 func run(env *cli.Env, c *CLI) (map[string]any, error) {
-	refs, err := refset.Load(c.References)
+	refs, err := env.References(c.References)
 	if err != nil {
 		return nil, err
 	}
@@ -178,6 +184,9 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 			os.Remove(c.Out) // no output left behind
 			return nil, err
 		}
+	}
+	if nRows == 0 {
+		env.Log.Warn().Str("alignments", c.Alignments).Msg("no alignments (samples without target genes): writing empty tables")
 	}
 	counts := map[string]any{"alignments": nRows, "distinct_calls": sum.distinct, "not_called": sum.skipped, "mutations": sum.mutations,
 		"known": sum.known, "out": c.Out, "calling_seconds": sum.calling.Seconds(), "calling_work_seconds": sum.work.Seconds()}
@@ -685,7 +694,7 @@ func hashCallKey(seed maphash.Seed, k *callKey) uint64 {
 		}
 	}
 	h = h*0x9E3779B97F4A7C15 ^ flags
-	return mix(h, seed, k.referenceID, k.frameshifts, k.alignedQuery, k.alignedRef, k.before, k.after)
+	return mix(h, seed, k.referenceID, k.frameshifts, k.alignedQuery, k.alignedRef, k.before, k.after, k.cds)
 }
 
 func mix(h uint64, seed maphash.Seed, ss ...string) uint64 {
@@ -715,21 +724,23 @@ func loadCatalog(env *cli.Env, c *CLI, refs *refset.Set) (*catalog.Catalog, erro
 	if err != nil {
 		return nil, err
 	}
-	warnings, err := cat.Validate(refs, c.CatalogLenient)
+	warnings, err := cat.Validate(refs, c.CatalogStrict)
 	if err != nil {
-		return nil, fmt.Errorf("catalogue %s disagrees with references %s (use --catalog-lenient to drop these entries): %w", c.Catalog, c.References, err)
+		return nil, fmt.Errorf("catalogue %s disagrees with references %s (--catalog-strict): %w", c.Catalog, c.References, err)
 	}
 	for _, w := range warnings {
-		env.Log.Warn().Str("file", w.File).Int("line", w.Line).Str("problem", w.Msg).Msg("catalogue entry dropped")
+		env.Log.Warn().Str("file", w.File).Int("line", w.Line).Str("check", w.Check).Str("problem", w.Msg).Msg("catalogue fault")
 	}
 	if len(cat.Notes) > 0 {
 		notes := make([]string, len(cat.Notes))
 		for i, n := range cat.Notes {
 			notes[i] = fmt.Sprintf("%s:%d: %s", filepath.Base(n.File), n.Line, n.Msg)
 		}
-		env.Log.Info().Int("rows", len(notes)).Strs("notes", notes).Msg("catalogue rows not used (nucleotide positions, or genes without a reference)")
+		env.Log.Info().Int("rows", len(notes)).Strs("notes", notes).Msg("catalogue notes (nucleotide rows not used, synonymous codons)")
 	}
-	env.Log.Info().Str("catalog", cat.Name).Str("format", cat.Format).Int("entries", len(cat.Entries)).Int("dropped", len(warnings)).Str("digest", cat.Digest).Msg("catalogue loaded")
+	env.Log.Info().Str("catalog", cat.Name).Str("format", cat.Format).Strs("files", cat.Files).Int("entries", len(cat.Entries)).
+		Int("rows_merged_from_overview", cat.Merged).Int("rows_dropped", cat.Dropped).Int("rows_with_faults", cat.WithFaults).
+		Int("faults", cat.Faults).Int("notes", len(cat.Notes)).Str("digest", cat.Digest).Msg("catalogue loaded")
 	return cat, nil
 }
 
@@ -740,6 +751,7 @@ type callKey struct {
 	partialStart, partialEnd, protOK       bool
 	frameshifts, alignedQuery, alignedRef  string
 	before, after                          string // the query outside the alignment, when known
+	cds                                    string // the query CDS, when it translates to the query (codon-aware calling)
 }
 
 func keyOf(row *table.Alignment, prot string, protOK bool) callKey {
@@ -750,6 +762,7 @@ func keyOf(row *table.Alignment, prot string, protOK bool) callKey {
 	}
 	if protOK {
 		k.before, k.after = prot[:row.QueryStart-1], prot[row.QueryEnd:]
+		k.cds = row.QueryCDS
 	}
 	return k
 }
@@ -776,6 +789,9 @@ func inputOf(row *table.Alignment, ref *refset.Reference, prot string, protOK bo
 	if protOK {
 		in.QueryBefore, in.QueryBeforeSet = prot[:row.QueryStart-1], true
 		in.QueryAfter, in.QueryAfterSet = prot[row.QueryEnd:], true
+		if row.QueryCDS != "" && ref.CDS != nil {
+			in.QueryCDS, in.RefCDS = strings.ToUpper(row.QueryCDS), ref.CDS
+		}
 	}
 	return in, nil
 }
@@ -914,11 +930,8 @@ func presence(calls []call, group []int) catalog.Has {
 		for _, ci := range group {
 			cl := &calls[ci]
 			for _, e := range cl.p.res.Events {
-				switch e.Type {
-				case variant.Substitution, variant.Nonsense, variant.StartLost:
-					if catalog.TokenMatches(t, cl.row.Gene, e.Start, e.Alt) {
-						return true
-					}
+				if e.Type.IsPointChange() && catalog.TokenMatches(t, cl.row.Gene, e.Start, e.Alt) {
+					return true
 				}
 			}
 		}
@@ -1006,15 +1019,14 @@ func codonRef(ref *refset.Reference, e *variant.Event) string {
 	if ref.CDS == nil {
 		return ""
 	}
-	switch e.Type {
-	case variant.Substitution, variant.Nonsense, variant.StartLost, variant.Deletion, variant.Delins, variant.Frameshift:
-		var b strings.Builder
-		for p := e.Start; p <= e.End; p++ {
-			b.WriteString(ref.Codon(p))
-		}
-		return b.String()
+	if !e.Type.ReplacesResidues() {
+		return ""
 	}
-	return ""
+	var b strings.Builder
+	for p := e.Start; p <= e.End; p++ {
+		b.WriteString(ref.Codon(p))
+	}
+	return b.String()
 }
 
 // codonAlt returns the query codons of an event from the row's query CDS.

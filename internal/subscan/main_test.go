@@ -7,11 +7,13 @@ import (
 	"hash/maphash"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/cli"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
@@ -76,16 +78,20 @@ func TestMainHappyPath(t *testing.T) {
 	sal := testdata.Shared(t, "pointfinder/salmonella")
 	aln := writeAlignments(t, dir, map[string]string{"s1": "peers/staramr/gyrA-S83I.fsa", "s2": "peers/staramr/gyrA-A67T.fsa", "s3": "peers/staramr/gyrA-A67P-del-end.fsa"})
 	out, sites := filepath.Join(dir, "mutations.parquet"), filepath.Join(dir, "sites.tsv")
-	code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--catalog", sal, "--catalog-lenient",
+	code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--catalog", sal,
 		"--out", out, "--sites", sites, "--log-format", "json")
 	if code != cli.ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	// the three real faults of the Salmonella table are warned about, each with its line
-	for _, line := range []string{`"line":4`, `"line":41`, `"line":56`} {
+	// two real faults of the Salmonella table are warned about, each with its
+	// line; the third (acrB 717, a synonymous codon) is a note
+	for _, line := range []string{`"line":4`, `"line":41`} {
 		if !strings.Contains(stderr, line) {
 			t.Errorf("no warning for line %s in:\n%s", line, stderr)
 		}
+	}
+	if !strings.Contains(stderr, "resistens-overview.txt:56: acrB 717: catalogue codon CGG, reference acrB_1_CP000026.1 has CGA: a synonymous codon") {
+		t.Errorf("no note for the synonymous codon of line 56 in:\n%s", stderr)
 	}
 	muts, meta, err := table.ReadAll[table.Mutation](out, table.SchemaMutations)
 	if err != nil {
@@ -137,12 +143,11 @@ func TestMainCatalogueFaultsFail(t *testing.T) {
 	sal := testdata.Shared(t, "pointfinder/salmonella")
 	aln := writeAlignments(t, dir, map[string]string{"s1": "peers/staramr/gyrA-S83I.fsa"})
 	out, sites := filepath.Join(dir, "m.parquet"), filepath.Join(dir, "s.parquet")
-	code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--catalog", sal, "--out", out, "--sites", sites)
+	code, stderr := runMain(t, "--alignments", aln, "--references", sal, "--catalog", sal, "--out", out, "--sites", sites, "--catalog-strict")
 	if code != cli.ExitFail {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	for _, want := range []string{"resistens-overview.txt:4: Gene_ID pmrB and Gene_name pmrA", "resistens-overview.txt:41: gyrB 447: codon AAA encodes K, not L",
-		"resistens-overview.txt:56: acrB 717: catalogue codon CGG, but reference acrB_1_CP000026.1 has CGA", "--catalog-lenient"} {
+	for _, want := range []string{"resistens-overview.txt:4: Gene_ID pmrB and Gene_name pmrA", "resistens-overview.txt:41: gyrB 447: codon AAA encodes K, not L", "--catalog-strict"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
@@ -177,7 +182,7 @@ func TestMainBadInput(t *testing.T) {
 	}{
 		{"wrong schema", []string{"--alignments", wrong, "--references", sal, "--out", out}, []string{wrong, "is a mutations table, expected alignments"}},
 		{"bad catalogue line", []string{"--alignments", aln, "--references", sal, "--catalog", badCat, "--out", out, "--sites", sites}, []string{badCat + ":3", `position "x83"`}},
-		{"position past the end", []string{"--alignments", aln, "--references", sal, "--catalog", badCat[:0] + pastEnd, "--catalog-format", "wtscan", "--out", out, "--sites", sites}, []string{pastEnd + ":2", "past the end of reference gyrA_1_MH933946.1 (878 residues)"}},
+		{"position past the end, strict", []string{"--alignments", aln, "--references", sal, "--catalog", badCat[:0] + pastEnd, "--catalog-format", "wtscan", "--out", out, "--sites", sites, "--catalog-strict"}, []string{pastEnd + ":2", "past the end of reference gyrA_1_MH933946.1 (878 residues)"}},
 		{"references without the aligned one", []string{"--alignments", aln, "--references", testdata.Shared(t, "pointfinder/escherichia_coli"), "--out", out}, []string{"reference \"gyrA_1_MH933946.1\" is not in"}},
 	}
 	for _, tt := range tests {
@@ -416,4 +421,12 @@ func TestRowsInMemory(t *testing.T) {
 		t.Errorf("exit %d, want 1 naming row %d:\n%s", code, bad+1, errs)
 	}
 	noFile(t, out)
+}
+
+// TestCatalogFormatFlag: the flag offers exactly the formats the loader reads.
+func TestCatalogFormatFlag(t *testing.T) {
+	f, _ := reflect.TypeFor[CLI]().FieldByName("CatalogFormat")
+	if got := f.Tag.Get("enum"); got != strings.Join(catalog.Formats, ",") {
+		t.Errorf("--catalog-format enum %q, catalog.Formats %v", got, catalog.Formats)
+	}
 }

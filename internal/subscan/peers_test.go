@@ -226,7 +226,7 @@ func annotateCase(t *testing.T, a *align.Aligner, pc peerCase, catDir string) []
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cat.Validate(refs, true); err != nil {
+	if _, err := cat.Validate(refs, false); err != nil {
 		t.Fatal(err)
 	}
 	has := func(tok catalog.Token) bool {

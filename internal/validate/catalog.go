@@ -23,8 +23,10 @@ const pointFinderFile = "resistens-overview.txt"
 // reference set.
 func catalogPath(p string) (file, refFolder string) {
 	if st, err := os.Stat(p); err == nil && st.IsDir() {
-		if _, err := os.Stat(filepath.Join(p, pointFinderFile)); err == nil {
-			return p, p
+		for _, f := range []string{pointFinderFile, catalog.PointFinderPhenotypes} {
+			if _, err := os.Stat(filepath.Join(p, f)); err == nil {
+				return p, p
+			}
 		}
 	}
 	return p, ""
@@ -52,10 +54,11 @@ func geneKey(s string) string {
 // reported separately), PointFinder catalogues are still checked with the
 // validator's own minimal parser against the leniently loaded rs.
 //
-// With lenient (as wtscan-subscan --catalog-lenient, which drops faulty
-// entries and goes on), entry faults are warnings; rows that do not parse
-// stay errors, since subscan refuses those either way.
-func checkCatalog(path, format, refsPath string, lenient bool, rs *refs, fs *Findings) {
+// Entry faults are warnings, as wtscan-subscan keeps such rows (or drops
+// those that cannot apply) and goes on; with strict (as --catalog-strict)
+// they are errors. Rows that do not parse stay errors, since subscan refuses
+// those either way.
+func checkCatalog(path, format, refsPath string, strict bool, rs *refs, fs *Findings) {
 	cat, err := catalog.Load(path, catalog.Options{Format: format})
 	if err != nil {
 		var probs catalog.Problems
@@ -93,16 +96,16 @@ func checkCatalog(path, format, refsPath string, lenient bool, rs *refs, fs *Fin
 	for _, e := range cat.Entries {
 		records[[2]any{e.File, e.Line}] = fmt.Sprintf("%s:%d", e.Gene, e.Position)
 	}
-	faults, err := cat.Validate(set, true)
+	faults, err := cat.Validate(set, false)
 	if err != nil {
 		fs.Errorf(Where{File: file}, "catalog.entry", "%v", err)
 	}
-	sev, dropped := Error, ""
-	if lenient {
-		sev, dropped = Warning, " (entry dropped: --catalog-lenient)"
+	sev := Warning
+	if strict {
+		sev = Error
 	}
 	for _, p := range faults {
-		fs.Add(Where{File: p.File, Line: p.Line, Record: records[[2]any{p.File, p.Line}]}, faultCheck(p), sev, "%s%s", p.Msg, dropped)
+		fs.Add(Where{File: p.File, Line: p.Line, Record: records[[2]any{p.File, p.Line}]}, faultCheck(p), sev, "%s", p.Msg)
 	}
 	reportNotes(cat, fs)
 }

@@ -3,9 +3,9 @@ package validate
 import (
 	"bytes"
 	"os"
-	"path/filepath"
 	"strings"
 
+	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/seqio"
 	"github.com/wtscan/wtscan/internal/table"
 )
@@ -138,15 +138,10 @@ func detect(path string) (k kind, why string) {
 		}
 		return true
 	}
-	low := strings.ToLower(string(first))
-	base := filepath.Base(path)
+	if _, err := catalog.Detect(path, first); err == nil {
+		return kindCatalog, "" // the detector wtscan-subscan uses
+	}
 	switch {
-	case all("Gene_ID", "Codon_pos") || base == pointFinderFile:
-		return kindCatalog, "" // PointFinder
-	case strings.HasPrefix(low, "#organism") || strings.HasPrefix(low, "#taxgroup") || strings.HasPrefix(base, "AMRProt-mutation"):
-		return kindCatalog, "" // AMRFinderPlus
-	case all("gene", "reference", "position", "requires", "source"):
-		return kindCatalog, "" // wtscan catalogue
 	case all("sample_id", "assembly"):
 		return kindSamples, ""
 	case all("aligned_query", "aligned_ref") || all("query_id", "reference_id", "score"):
@@ -163,11 +158,5 @@ func detect(path string) (k kind, why string) {
 	return kindUnknown, "not FASTA, and its header matches no wtscan table, sample sheet or catalogue"
 }
 
-// folderCatalog is the PointFinder catalogue inside a folder, or "".
-func folderCatalog(dir string) string {
-	p := filepath.Join(dir, pointFinderFile)
-	if _, err := os.Stat(p); err == nil {
-		return p
-	}
-	return ""
-}
+// folderCatalog is the catalogue inside a folder, or "".
+func folderCatalog(dir string) string { return catalog.FolderFile(dir) }

@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/table"
@@ -215,9 +218,13 @@ func PrintSummary(w io.Writer, s Summary, fs []Finding, first int) {
 
 // String renders a finding the way a compiler prints a diagnostic:
 // file:line: severity: [check] record: message.
+// File names, record ids and messages come from the inputs: a FASTA id such
+// as ">ok\x1b[2J" would clear the terminal. A file or record holding
+// anything but printable characters is shown quoted (Go syntax, as align and
+// extract quote ids), and such characters in a message are escaped.
 func (f Finding) String() string {
 	var b strings.Builder
-	b.WriteString(f.File)
+	b.WriteString(quoteUnprintable(f.File))
 	if f.Line > 0 {
 		fmt.Fprintf(&b, ":%d", f.Line)
 	}
@@ -226,9 +233,41 @@ func (f Finding) String() string {
 		fmt.Fprintf(&b, " row %d", f.Row)
 	}
 	if f.Record != "" {
-		fmt.Fprintf(&b, " %s", f.Record)
+		fmt.Fprintf(&b, " %s", quoteUnprintable(f.Record))
 	}
 	b.WriteString(": ")
-	b.WriteString(f.Message)
+	b.WriteString(escapeUnprintable(f.Message))
+	return b.String()
+}
+
+func printable(s string) bool {
+	for _, r := range s {
+		if !unicode.IsPrint(r) || r == utf8.RuneError {
+			return false
+		}
+	}
+	return true
+}
+
+func quoteUnprintable(s string) string {
+	if printable(s) {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+func escapeUnprintable(s string) string {
+	if printable(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsPrint(r) && r != utf8.RuneError {
+			b.WriteRune(r)
+			continue
+		}
+		q := strconv.QuoteRune(r)
+		b.WriteString(q[1 : len(q)-1])
+	}
 	return b.String()
 }

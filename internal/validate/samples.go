@@ -1,95 +1,65 @@
 package validate
 
 import (
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
+	"encoding/json"
+	"errors"
+
+	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/samplesheet"
 )
 
 // SampleIDPattern is the rule every sample id follows (ids become file names).
-var SampleIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+var SampleIDPattern = samplesheet.IDPattern
 
-// resolveSheetPath finds a path named in a sample sheet the way the workflow
-// does: relative to the current (working) directory, or absolute. It also
-// reports whether a relative path missing there exists beside the sheet,
-// which the workflow would not find (a warning, so a moved sheet is easy to fix).
-func resolveSheetPath(sheet, p string) (found bool, besideSheet string) {
-	if _, err := os.Stat(p); err == nil {
-		return true, ""
+// checkSamples validates a sample sheet with the reader every binary and the
+// workflow use (internal/samplesheet): each of its problems becomes an
+// error finding with its line, and every file the sheet names must exist
+// (relative to the working directory, as the workflow reads them; a file
+// found beside the sheet instead is named in the message). It returns the
+// sheet's sample ids (nil when the sheet is unreadable).
+func checkSamples(path string, fs *Findings) map[string]bool {
+	sh, err := samplesheet.Read(path)
+	var se *samplesheet.Error
+	switch {
+	case errors.As(err, &se):
+		for _, p := range se.Problems {
+			fs.Errorf(Where{File: path, Record: p.Sample, Line: p.Line}, p.Check, "%s", p.Msg)
+		}
+	case err != nil:
+		fs.Errorf(Where{File: path}, "input.read", "cannot read: %v", err)
+		return nil
 	}
-	if !filepath.IsAbs(p) {
-		c := filepath.Join(filepath.Dir(sheet), p)
-		if _, err := os.Stat(c); err == nil {
-			return false, c
+	if sh == nil || len(sh.Header) == 0 {
+		return nil
+	}
+	for _, m := range sh.Missing() {
+		w := Where{File: path, Record: m.Sample.ID, Line: m.Sample.Line}
+		if m.Beside != "" {
+			fs.Warnf(w, "samples.path", "%s", m.Msg())
+		} else {
+			fs.Errorf(w, "samples.path", "%s", m.Msg())
 		}
 	}
-	return false, ""
+	return sh.IDs()
 }
 
-// checkSamples validates a sample sheet: required columns sample_id and
-// assembly (annotation and organism optional), ids matching
-// SampleIDPattern, no duplicate ids, every named file present. It returns
-// the sheet's sample ids (nil when the sheet is unreadable).
-func checkSamples(path string, fs *Findings) map[string]bool {
-	t, ok := readTSV(path, fs)
-	if !ok {
-		return nil
+// printSamples is --print-samples: the sheet read with the one reader, its
+// files checked, its rows printed as a JSON array (the workflow builds its
+// jobs from them).
+func printSamples(env *cli.Env, path string) int {
+	sh, err := samplesheet.Read(path)
+	if err == nil {
+		err = sh.CheckFiles()
 	}
-	var missing []string
-	for _, c := range []string{"sample_id", "assembly"} {
-		if !t.has(c) {
-			missing = append(missing, c)
-		}
+	if err != nil {
+		return env.Fail(err)
 	}
-	if len(missing) > 0 {
-		fs.Errorf(Where{File: path, Line: 1}, "samples.columns", "missing required columns: %s (a sample sheet has sample_id, assembly, annotation (optional), organism (optional))", strings.Join(missing, ", "))
-		return nil
+	b, err := json.MarshalIndent(sh.Samples, "", "  ")
+	if err != nil {
+		return env.Fail(err)
 	}
-	known := map[string]bool{"sample_id": true, "assembly": true, "annotation": true, "organism": true}
-	for _, h := range t.header {
-		if !known[h] {
-			fs.Errorf(Where{File: path, Line: 1}, "samples.columns", "unknown column %q (the sample sheet schema allows sample_id, assembly, annotation, organism)", h)
-		}
+	if _, err := env.Stdout.Write(append(b, '\n')); err != nil {
+		return env.Fail(err)
 	}
-	ids := map[string]bool{}
-	firstLine := map[string]int{}
-	if len(t.rows) == 0 {
-		fs.Errorf(Where{File: path}, "samples.empty", "no samples (header only)")
-	}
-	for i := range t.rows {
-		id := strings.TrimSpace(t.get(i, "sample_id"))
-		w := Where{File: path, Record: id, Row: i + 1, Line: t.lines[i]}
-		switch {
-		case id == "":
-			fs.Errorf(w, "samples.id", "empty sample_id")
-		case !SampleIDPattern.MatchString(id):
-			fs.Errorf(w, "samples.id", "sample_id %q does not match %s (ids become file names)", id, SampleIDPattern)
-		}
-		if id != "" {
-			if first, dup := firstLine[id]; dup {
-				fs.Errorf(w, "samples.duplicate", "duplicate sample_id %q (first at line %d)", id, first)
-			} else {
-				firstLine[id] = t.lines[i]
-			}
-			ids[id] = true
-		}
-		for _, c := range []string{"assembly", "annotation"} {
-			p := strings.TrimSpace(t.get(i, c))
-			if p == "" {
-				if c == "assembly" {
-					fs.Errorf(w, "samples.path", "empty assembly path")
-				}
-				continue
-			}
-			switch found, beside := resolveSheetPath(path, p); {
-			case found:
-			case beside != "":
-				fs.Warnf(w, "samples.path", "%s %q is not in the working directory but exists beside the sheet (%s); the workflow reads paths relative to the working directory", c, p, beside)
-			default:
-				fs.Errorf(w, "samples.path", "%s %q not found (paths are relative to the working directory)", c, p)
-			}
-		}
-	}
-	return ids
+	return cli.ExitOK
 }

@@ -550,12 +550,12 @@ func checkMutations(t *loaded[table.Mutation], rs *refs, fs *Findings) {
 		requireNonEmpty(fs, w, map[string]string{"sample_id": m.SampleID, "gene": m.Gene, "type": m.Type})
 		checkSampleID(fs, w, m.SampleID)
 		if m.Type != "" && !variant.ValidType(m.Type) {
-			fs.Errorf(w, "mutation.type", "type %q is not one of substitution, deletion, insertion, delins, nonsense, start_lost, stop_lost, frameshift, truncation", m.Type)
+			fs.Errorf(w, "mutation.type", "type %q is not one of %s", m.Type, variant.TypeList())
 		}
 		if m.Position < 1 || m.EndPosition < m.Position {
 			fs.Errorf(w, "mutation.coords", "position %d, end_position %d: need 1 ≤ position ≤ end_position", m.Position, m.EndPosition)
 		}
-		if m.Type == "substitution" {
+		if variant.Type(m.Type) == variant.Substitution {
 			if len(m.Ref) != 1 || len(m.Alt) != 1 || m.EndPosition != m.Position {
 				fs.Errorf(w, "mutation.span", "a substitution has one ref and one alt residue at one position (ref %q alt %q, %d..%d)", m.Ref, m.Alt, m.Position, m.EndPosition)
 			} else if want := fmt.Sprintf("%s%d%s", m.Ref, m.Position, m.Alt); m.Short != "" && m.Short != want {

@@ -46,6 +46,7 @@ import (
 	"strings"
 
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/seqio"
 	"github.com/wtscan/wtscan/internal/table"
 )
@@ -58,9 +59,11 @@ type CLI struct {
 	References      string   `type:"path" help:"Wild-type references (protein or CDS FASTA, or a PointFinder folder): checked, and used to check mutation refs, aligned residues and the catalogue."`
 	Catalog         string   `type:"path" help:"Resistance catalogue to check against the references with the loader wtscan-subscan uses (wtscan TSV, PointFinder resistens-overview.txt or its species folder, which then also serves as the references)."`
 	CatalogFormat   string   `enum:"auto,wtscan,pointfinder,amrfinder" default:"auto" help:"Catalogue format (${enum}); auto detects it from the file name and header."`
-	CatalogLenient  bool     `help:"Report catalogue entries that disagree with the references as warnings, as wtscan-subscan --catalog-lenient drops them and goes on (rows that do not parse stay errors)."`
+	CatalogStrict   bool     `help:"Report catalogue faults as errors, as wtscan-subscan --catalog-strict refuses them. By default they are warnings: subscan keeps such rows (or drops those that cannot apply) and goes on; rows that do not parse stay errors."`
+	CatalogLenient  bool     `hidden:"" help:"Accepted for older workflows: catalogue faults are warnings by default now."`
 	Samples         string   `type:"path" help:"Sample sheet (TSV: sample_id, assembly, annotation, organism) to check; tables' sample ids are also checked against it."`
-	Report          string   `required:"" type:"path" help:"JSON report to write: {\"summary\":{...},\"findings\":[...]}."`
+	Report          string   `type:"path" help:"JSON report to write: {\"summary\":{...},\"findings\":[...]} (required unless --print-samples)."`
+	PrintSamples    bool     `help:"Only read the --samples sheet, with the reader every wtscan binary uses, check that the files it names exist, and print its rows as a JSON array on standard output; exit 1 naming every problem with its line. The workflow's check before any job."`
 	Table           string   `type:"path" help:"Also write the findings as a qc/1 table (.tsv, .tsv.gz or .parquet)."`
 	Strict          bool     `help:"Fail (exit 1) on warnings too."`
 	OutlierMads     float64  `default:"5" help:"Cohort outlier threshold: values further than this many robust deviations (1.4826·MAD) from their gene's median are reported."`
@@ -71,6 +74,15 @@ type CLI struct {
 
 // Validate checks rules across flags.
 func (c *CLI) Validate() error {
+	if c.PrintSamples {
+		if c.Samples == "" || len(c.Files) > 0 || c.References != "" || c.Catalog != "" || c.Report != "" || c.Table != "" {
+			return errors.New("--print-samples takes --samples and nothing else to check or write")
+		}
+		return nil
+	}
+	if c.Report == "" {
+		return errors.New("missing flags: --report=STRING")
+	}
 	if len(c.Files) == 0 && c.References == "" && c.Catalog == "" && c.Samples == "" {
 		return errors.New("nothing to check: give FILE arguments or --references, --catalog or --samples")
 	}
@@ -94,6 +106,16 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	env, code, ok := cli.Parse(ctx, "wtscan-validate", "Check wtscan inputs and outputs and report every problem found, in one run.", &c, &c.Shared, args, stdin, stdout, stderr)
 	if !ok {
 		return code
+	}
+	ins := fsx.Args("--references", c.References, "--catalog", c.Catalog, "--samples", c.Samples)
+	for _, f := range c.Files {
+		ins = append(ins, fsx.Arg{Path: f})
+	}
+	if code, ok := env.CheckArgs(ins, fsx.Args("--report", c.Report, "--table", c.Table)); !ok {
+		return code
+	}
+	if c.PrintSamples {
+		return printSamples(env, c.Samples)
 	}
 	env.Started(map[string]any{"files": c.Files, "references": c.References, "catalog": c.Catalog, "samples": c.Samples})
 	water := ""
@@ -151,6 +173,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 		sites     []*loaded[table.Site]
 		lineage   []tableMeta
 		sheetIDs  map[string]bool
+		sheetPath string
 		catalogs  []string
 		catFolder string
 	)
@@ -170,6 +193,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 	if c.Samples != "" {
 		files[c.Samples] = true
 		sheetIDs = checkSamples(c.Samples, fs)
+		sheetPath = c.Samples
 	}
 	for _, path := range c.Files {
 		if err := ctx.Err(); err != nil {
@@ -193,7 +217,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 				rs, refsPath = folderRefs, path
 			}
 			if cat := folderCatalog(path); cat != "" {
-				checkCatalog(cat, c.CatalogFormat, path, c.CatalogLenient, folderRefs, fs)
+				checkCatalog(cat, c.CatalogFormat, path, c.CatalogStrict, folderRefs, fs)
 			}
 		case kindAssembly:
 			checkFASTAFile(path, seqio.DNA, fs)
@@ -202,7 +226,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 		case kindSamples:
 			ids := checkSamples(path, fs)
 			if sheetIDs == nil {
-				sheetIDs = ids
+				sheetIDs, sheetPath = ids, path
 			}
 		case kindCatalog:
 			catalogs = append(catalogs, path)
@@ -228,7 +252,7 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 	}
 	for _, cat := range catalogs {
 		files[cat] = true
-		checkCatalog(cat, c.CatalogFormat, refsPath, c.CatalogLenient, rs, fs)
+		checkCatalog(cat, c.CatalogFormat, refsPath, c.CatalogStrict, rs, fs)
 	}
 	idx := proteinIndex{}
 	for _, t := range prots {
@@ -255,8 +279,10 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 	if len(prots) > 0 && len(alns) > 0 {
 		checkAlignedOnce(prots, alns, fs)
 	}
+	checkOneSource(prots, alns, muts, sites, fs)
 	if sheetIDs != nil {
 		checkSheetIDs(sheetIDs, prots, alns, muts, sites, fs)
+		noGenes(sheetPath, sheetIDs, prots, alns, fs)
 	}
 	checkCohort(prots, alns, muts, c.OutlierMads, fs)
 	res := &Result{}
@@ -289,6 +315,71 @@ func checkSheetIDs(ids map[string]bool, prots []*loaded[table.Protein], alns []*
 	unknownSamples(ids, alns, func(r *table.Alignment) string { return r.SampleID }, fs)
 	unknownSamples(ids, muts, func(r *table.Mutation) string { return r.SampleID }, fs)
 	unknownSamples(ids, sites, func(r *table.Site) string { return r.SampleID }, fs)
+}
+
+// checkOneSource refuses a sample whose rows of one gene come from two
+// tables of the same kind: two genomes run under one id, or a table given
+// twice (tables may be split by sample or by gene, never both ways).
+func checkOneSource(prots []*loaded[table.Protein], alns []*loaded[table.Alignment], muts []*loaded[table.Mutation], sites []*loaded[table.Site], fs *Findings) {
+	oneSource(prots, "proteins", func(r *table.Protein) (string, string) { return r.SampleID, r.Gene }, fs)
+	oneSource(alns, "alignments", func(r *table.Alignment) (string, string) { return r.SampleID, r.Gene }, fs)
+	oneSource(muts, "mutations", func(r *table.Mutation) (string, string) { return r.SampleID, r.Gene }, fs)
+	oneSource(sites, "sites", func(r *table.Site) (string, string) { return r.SampleID, r.Gene }, fs)
+}
+
+func oneSource[T any](tables []*loaded[T], kind string, key func(*T) (string, string), fs *Findings) {
+	from := map[[2]string]string{}
+	for _, t := range tables {
+		mine := map[[2]string]bool{}
+		for i := range t.rows {
+			s, g := key(&t.rows[i])
+			k := [2]string{s, g}
+			if s == "" || mine[k] {
+				continue
+			}
+			mine[k] = true
+			if first, dup := from[k]; dup {
+				fs.Errorf(t.where(i, s+"/"+g), "samples.twice", "sample %q, gene %s also has rows in %s: one sample id from two %s tables (two genomes run under one id, or one table given twice)", s, g, first, kind)
+				continue
+			}
+			from[k] = t.path
+		}
+	}
+}
+
+// noGenes warns about every sample of the sheet in which no target gene was
+// found (no row in the proteins or, without them, the alignments tables):
+// it stays in the cohort, with nothing to report.
+func noGenes(sheet string, ids map[string]bool, prots []*loaded[table.Protein], alns []*loaded[table.Alignment], fs *Findings) {
+	var have map[string]bool
+	switch {
+	case len(prots) > 0:
+		have = rowSamples(prots, func(r *table.Protein) string { return r.SampleID })
+	case len(alns) > 0:
+		have = rowSamples(alns, func(r *table.Alignment) string { return r.SampleID })
+	default:
+		return
+	}
+	var missing []string
+	for id := range ids {
+		if !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	for _, id := range missing {
+		fs.Warnf(Where{File: sheet, Record: id}, "samples.no_genes", "sample %q: no target gene found (no rows in the tables); it counts in the cohort with nothing to report", id)
+	}
+}
+
+func rowSamples[T any](tables []*loaded[T], sample func(*T) string) map[string]bool {
+	have := map[string]bool{}
+	for _, t := range tables {
+		for i := range t.rows {
+			have[sample(&t.rows[i])] = true
+		}
+	}
+	return have
 }
 
 // unknownSamples warns once per table and sample id that ids lacks.

@@ -5,9 +5,11 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
 )
@@ -110,8 +112,6 @@ func TestBrokenInputs(t *testing.T) {
 			[]want{{check: "fasta.line_endings", file: "a.fna", severity: Warning}}},
 		{"empty file", "a.fna", "", nil,
 			[]want{{check: "input.empty", file: "a.fna"}}},
-		{"missing file", "", "", []string{"nope.fna"},
-			[]want{{check: "input.read", file: "nope.fna"}}},
 		{"internal stop", "p.faa", ">p1\n" + prot + "\n>p2\n" + prot[:20] + "*" + prot[:20] + "*\n", nil,
 			[]want{{check: "fasta.internal_stop", file: "p.faa", line: 4, record: "p2", severity: Warning}}},
 		{"protein alphabet", "p.faa", ">p1\n" + prot + "\n" + prot[:5] + "1" + prot + "\n", nil,
@@ -218,7 +218,7 @@ func TestTruncatedGzip(t *testing.T) {
 // the real Salmonella PointFinder catalogue.
 func TestRealCatalogueFaults(t *testing.T) {
 	dir := testdata.Shared(t, "pointfinder/salmonella")
-	code, r, stderr := run(t, "--catalog", dir)
+	code, r, stderr := run(t, "--catalog", dir, "--catalog-strict")
 	if code != 1 {
 		t.Errorf("exit %d: %s", code, stderr)
 	}
@@ -230,23 +230,22 @@ func TestRealCatalogueFaults(t *testing.T) {
 		want{check: "catalog.ref_codon", file: cat, line: 4, record: "pmrB:81"},
 		want{check: "catalog.codon", file: cat, line: 41, record: "gyrB:447"},
 		want{check: "catalog.residue", file: cat, line: 41, record: "gyrB:447"},
-		want{check: "catalog.ref_codon", file: cat, line: 56, record: "acrB:717"},
+		want{check: "catalog.skipped", file: cat, line: 56, severity: Warning}, // acrB 717: a synonymous codon
 		want{check: "catalog.skipped", file: cat, line: 57, severity: Warning},
 	)
-	// Exactly those six faults, as errors; the two 16S rows are skipped.
-	if r.Summary.Errors != 6 || r.Summary.Warnings != 2 {
-		t.Errorf("%d errors, %d warnings; want 6 and 2: %s", r.Summary.Errors, r.Summary.Warnings, stderr)
+	// Exactly those five faults, as errors; the synonymous codon and the two 16S rows are notes.
+	if r.Summary.Errors != 5 || r.Summary.Warnings != 3 {
+		t.Errorf("%d errors, %d warnings; want 5 and 3: %s", r.Summary.Errors, r.Summary.Warnings, stderr)
 	}
-	// The same folder given as a FILE is checked the same way, and the
-	// catalogue file alone (no references) parses but is not checked.
-	_, r2, _ := run(t, dir)
-	if r2.Summary.Errors != 6 {
+	// The same folder given as a FILE is checked the same way.
+	_, r2, _ := run(t, dir, "--catalog-strict")
+	if r2.Summary.Errors != 5 {
 		t.Errorf("folder as FILE: %d errors", r2.Summary.Errors)
 	}
-	// --catalog-lenient: the same faults, as warnings; the run passes.
-	code, r4, _ := run(t, "--catalog", dir, "--catalog-lenient")
+	// By default the same faults are warnings (subscan keeps those rows); the run passes.
+	code, r4, _ := run(t, "--catalog", dir)
 	if code != 0 || r4.Summary.Errors != 0 || r4.Summary.Warnings != 8 {
-		t.Errorf("--catalog-lenient: exit %d, %d errors, %d warnings", code, r4.Summary.Errors, r4.Summary.Warnings)
+		t.Errorf("default: exit %d, %d errors, %d warnings", code, r4.Summary.Errors, r4.Summary.Warnings)
 	}
 	_, r3, _ := run(t, filepath.Join(dir, cat))
 	assertFindings(t, r3.Findings, want{check: "catalog.unchecked", file: cat, severity: Warning})
@@ -262,7 +261,7 @@ func TestSyntheticCatalogue(t *testing.T) {
 		"gyrA\tgyrA\t999\tTCG\tS\tL\tx\t1\tm\t\t\n"+
 		"gyrA\tgyrA\t5\tNNN\t"+wrong+"\tL\tx\t1\tm\t\t\n")
 	bad := c.write("bad.tsv", header+"gyrA\tgyrA\t5\tTCG\tS\tLL\tx\t1\tm\t\t\n")
-	_, r, stderr := run(t, "--references", c.refs, "--catalog", cat)
+	_, r, stderr := run(t, "--references", c.refs, "--catalog", cat, "--catalog-strict")
 	assertFindings(t, r.Findings,
 		want{check: "catalog.position", file: "cat.tsv", line: 3, record: "gyrA:999"},
 		want{check: "catalog.residue", file: "cat.tsv", line: 4, record: "gyrA:5"},
@@ -492,5 +491,13 @@ func TestCapPerCheck(t *testing.T) {
 	last := r.Findings[len(r.Findings)-1]
 	if !strings.Contains(last.Message, "19 more") {
 		t.Errorf("last finding %s", last)
+	}
+}
+
+// TestCatalogFormatFlag: the flag offers exactly the formats the loader reads.
+func TestCatalogFormatFlag(t *testing.T) {
+	f, _ := reflect.TypeFor[CLI]().FieldByName("CatalogFormat")
+	if got := f.Tag.Get("enum"); got != strings.Join(catalog.Formats, ",") {
+		t.Errorf("--catalog-format enum %q, catalog.Formats %v", got, catalog.Formats)
 	}
 }

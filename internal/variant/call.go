@@ -42,6 +42,35 @@ var Types = []Type{Substitution, Deletion, Insertion, Delins, Nonsense, StartLos
 // ValidType reports whether t names a change type.
 func ValidType(t string) bool { return slices.Contains(Types, Type(t)) }
 
+// TypeList is every change type, comma-separated, for messages.
+func TypeList() string {
+	s := make([]string, len(Types))
+	for i, t := range Types {
+		s[i] = string(t)
+	}
+	return strings.Join(s, ", ")
+}
+
+// IsPointChange reports whether t replaces one residue by one (a
+// substitution, a premature stop, a changed start codon): such changes are
+// found by position and alternative.
+func (t Type) IsPointChange() bool { return t == Substitution || t == Nonsense || t == StartLost }
+
+// IsIndel reports whether t inserts or deletes residues in frame.
+func (t Type) IsIndel() bool { return t == Deletion || t == Insertion || t == Delins }
+
+// Truncates reports whether t ends the protein before the reference end: a
+// premature stop, a frameshift (the wild-type frame ends there) or a
+// truncation.
+func (t Type) Truncates() bool { return t == Nonsense || t == Frameshift || t == Truncation }
+
+// ReplacesResidues reports whether t names reference residues it changes
+// (their codons are reported): point changes, deletions, delins and
+// frameshifts; not insertions, stop_lost or truncations.
+func (t Type) ReplacesResidues() bool {
+	return t.IsPointChange() || t == Deletion || t == Delins || t == Frameshift
+}
+
 // Event is one change against the reference.
 type Event struct {
 	Type Type
@@ -57,7 +86,14 @@ type Event struct {
 	// empty); for a deletion QStart is the query residue after the gap.
 	QStart, QEnd int
 	RetainedPct  float64 // nonsense and truncation: % of the reference length kept
-	HGVS, Short  string
+	// FsTer is, for a frameshift whose new residue is known (Alt), the
+	// position of the new frame's stop counting Start as 1 (0: no stop).
+	FsTer int
+	// Context is, for an insertion or delins, the query residues around it
+	// (contextFlank on each side): a catalogue insertion written at another
+	// place of an ambiguous alignment is found in it.
+	Context     string
+	HGVS, Short string
 }
 
 // Ambiguous is a reference position where the query has an ambiguous residue.
@@ -86,6 +122,13 @@ type Input struct {
 	// real truncation or a read-through stop from a divergent end.
 	QueryBefore, QueryAfter       string
 	QueryBeforeSet, QueryAfterSet bool
+	// QueryCDS and RefCDS are the coding sequences of the whole query
+	// (codon k encodes query residue k) and of the reference, when known.
+	// With both, the residues of a block holding gaps are placed codon by
+	// codon as the nucleotides say (codonRealign), so a substitution next to
+	// an indel is named on its own.
+	QueryCDS string
+	RefCDS   []byte
 }
 
 // extend adds the unaligned query ends to the alignment where they are as long
@@ -169,6 +212,8 @@ func Call(in Input) (*Result, error) {
 		return nil, fmt.Errorf("query_start %d / ref_start %d: positions are 1-based", in.QueryStart, in.RefStart)
 	}
 	extend(&in)
+	anchorStop(&in)
+	split := codonRealign(&in)
 	aq, ar = in.AlignedQuery, in.AlignedRef
 	ref := in.Ref
 	if in.RefStart > len(ref) {
@@ -254,7 +299,7 @@ func Call(in Input) (*Result, error) {
 	for a := 0; a < len(nm); {
 		i := int(nm[a].col)
 		b := a + 1
-		for b < len(nm) && nm[b].col == nm[b-1].col+1 {
+		for b < len(nm) && nm[b].col == nm[b-1].col+1 && !(split && gapKind(nm[b].kind) != gapKind(nm[b-1].kind)) {
 			b++
 		}
 		gap := false
@@ -309,18 +354,39 @@ func Call(in Input) (*Result, error) {
 		a = b
 	}
 
+	first := 0 // the first frameshift extract reported
 	for _, fs := range in.Frameshifts {
 		if fs < 1 || fs > len(ref) {
 			return nil, fmt.Errorf("frameshift at reference position %d is outside the reference (1-%d)", fs, len(ref))
 		}
+		if first == 0 || fs < first {
+			first = fs
+		}
+	}
+	var fsAt frameStart
+	if first > 0 {
+		fsAt = frameshiftStart(&in)
+	}
+	for _, fs := range in.Frameshifts {
+		ev := Event{Type: Frameshift, Start: fs, End: fs, Ref: Residue(refAt(fs))}
+		if fs == first && fsAt.pos > 0 {
+			// extract gives where the next frame's homology begins; the
+			// change begins where the query's own frame first differs
+			ev.Start, ev.End, ev.Ref, ev.Alt, ev.FsTer = fsAt.pos, fsAt.pos, Residue(refAt(fsAt.pos)), Residue(fsAt.alt), fsAt.ter
+			if fsAt.alt == '*' { // the shifted frame stops at once: a premature stop
+				ev = Event{Type: Nonsense, Start: fsAt.pos, End: fsAt.pos, Ref: ev.Ref, Alt: "*", QStart: fsAt.qpos, QEnd: fsAt.qpos, RetainedPct: pct(fsAt.pos-1, len(ref))}
+				res.Events = append(res.Events, ev)
+				continue
+			}
+		}
 		if res.frameshift == nil {
 			res.frameshift = map[int]bool{}
 		}
-		if res.frameshift[fs] {
+		if res.frameshift[ev.Start] {
 			continue
 		}
-		res.frameshift[fs] = true
-		res.Events = append(res.Events, Event{Type: Frameshift, Start: fs, End: fs, Ref: Residue(refAt(fs))})
+		res.frameshift[ev.Start] = true
+		res.Events = append(res.Events, ev)
 	}
 
 	if len(res.frameshift) > 0 {
@@ -332,6 +398,16 @@ func Call(in Input) (*Result, error) {
 		if e.Type == Nonsense {
 			hasNonsense = true
 		}
+	}
+	// The query's stop codon right after the aligned region, where the
+	// reference goes on: a premature stop at the next reference position (a
+	// local alignment never ends on the stop itself), as in ramR K194* where
+	// codon 194 of 194 is TAA.
+	if !hasNonsense && in.QueryAfterSet && strings.HasPrefix(in.QueryAfter, "*") && res.RefEnd >= res.RefStart && res.RefEnd < len(ref) {
+		p := res.RefEnd + 1
+		res.Events = append(res.Events, Event{Type: Nonsense, Start: p, End: p, Ref: Residue(refAt(p)), Alt: "*",
+			QStart: in.QueryEnd + 1, QEnd: in.QueryEnd + 1, RetainedPct: pct(p-1, len(ref))})
+		hasNonsense = true
 	}
 	// truncation: the reference end is missing, the query ends there and
 	// no contig edge explains it (a query that goes on has a divergent end:
@@ -355,11 +431,237 @@ func Call(in Input) (*Result, error) {
 	if !slices.IsSortedFunc(res.Events, byPosition) {
 		slices.SortStableFunc(res.Events, byPosition)
 	}
+	var ungapped string
 	for k := range res.Events {
-		res.Events[k].name(refAt)
+		e := &res.Events[k]
+		e.name(refAt)
+		if (e.Type == Insertion || e.Type == Delins) && e.QStart > 0 {
+			if ungapped == "" {
+				ungapped = strings.ToUpper(strings.ReplaceAll(aq, "-", ""))
+			}
+			lo, hi := e.QStart-in.QueryStart-contextFlank, e.QEnd-in.QueryStart+1+contextFlank
+			e.Context = ungapped[max(0, lo):min(len(ungapped), max(0, hi))]
+		}
 	}
 	res.buildObserved()
 	return res, nil
+}
+
+// contextFlank is how many query residues Event.Context keeps on each side.
+const contextFlank = 8
+
+func gapKind(k colKind) bool { return k == colDel || k == colIns }
+
+// anchorStop: when the alignment reaches the reference end and the query
+// goes on for a few residues before its own stop, those residues may be an
+// in-frame insertion shortly before a conserved stop (a divergent C-terminus
+// makes the local alignment prefer mismatches to a gap) rather than a
+// read-through of the reference stop. The alignment's last columns (up to
+// anchorWindow, gap-free) are aligned again with the extra residues as one
+// gap; when more residues then match than the gap costs (anchorGapCost), the
+// end is rewritten, and the reference stop is kept.
+func anchorStop(in *Input) {
+	if !in.QueryAfterSet {
+		return
+	}
+	stop := strings.IndexByte(in.QueryAfter, '*')
+	n := stop
+	if stop < 1 || n > anchorMaxInsert {
+		return
+	}
+	aq, ar, ref := in.AlignedQuery, in.AlignedRef, in.Ref
+	refEnd := in.RefStart - 1 + len(ar) - strings.Count(ar, "-")
+	if refEnd != len(ref) {
+		return
+	}
+	w := 0
+	for w < anchorWindow && w < len(aq) && aq[len(aq)-1-w] != '-' && ar[len(ar)-1-w] != '-' {
+		w++
+	}
+	if w < 2*n {
+		return
+	}
+	q := strings.ToUpper(aq[len(aq)-w:]) + in.QueryAfter[:n]
+	r := strings.ToUpper(ar[len(ar)-w:])
+	same := func(qs, rs string) int {
+		k := 0
+		for i := 0; i < len(rs); i++ {
+			if qs[i] == rs[i] {
+				k++
+			}
+		}
+		return k
+	}
+	diag := same(q[:w], r)
+	best, at := -1, 0
+	for i := 0; i <= w; i++ { // the n extra residues after reference residue i of the window
+		if k := same(q[:i], r[:i]) + same(q[i+n:], r[i:]); k >= best {
+			best, at = k, i
+		}
+	}
+	// The stop is conserved when the query ends in the reference's last
+	// residues: a read-through would have to meet them again by chance.
+	conserved := w >= anchorMotif+n && q[len(q)-anchorMotif:] == r[len(r)-anchorMotif:]
+	if !conserved && best-anchorGapCost <= diag {
+		return
+	}
+	in.AlignedQuery = aq[:len(aq)-w] + q
+	in.AlignedRef = ar[:len(ar)-w] + r[:at] + strings.Repeat("-", n) + r[at:]
+	if in.QueryEnd > 0 {
+		in.QueryEnd += n
+	}
+	in.QueryAfter = in.QueryAfter[n:]
+}
+
+// anchorStop's bounds: the window of last columns realigned, the longest
+// insertion considered, and what a gap costs in matching residues.
+const (
+	anchorWindow    = 30
+	anchorMaxInsert = 10
+	anchorGapCost   = 2
+	anchorMotif     = 2 // the query's last residues equal to the reference's: the stop is kept
+)
+
+// codonRealign places, where both coding sequences are known, the residues of
+// every alignment block that holds gaps codon by codon: the block's query and
+// reference codons are aligned with the length difference as one gap, put
+// where the most bases agree (the 3'-most of equals). It reports whether it
+// ran: the caller then names substitutions beside an indel on their own.
+func codonRealign(in *Input) bool {
+	qc, rc := in.QueryCDS, in.RefCDS
+	if qc == "" || len(rc) < 3*len(in.Ref) {
+		return false
+	}
+	aq, ar := in.AlignedQuery, in.AlignedRef
+	if strings.IndexByte(aq, '-') < 0 && strings.IndexByte(ar, '-') < 0 {
+		return true
+	}
+	var oq, or strings.Builder
+	rp, qp := in.RefStart-1, in.QueryStart-1
+	for i := 0; i < len(aq); {
+		if aq[i] != '-' && ar[i] != '-' && upper(aq[i]) == upper(ar[i]) {
+			oq.WriteByte(aq[i])
+			or.WriteByte(ar[i])
+			rp, qp, i = rp+1, qp+1, i+1
+			continue
+		}
+		// a block: the columns up to the next match
+		j, gaps := i, false
+		for j < len(aq) && !(aq[j] != '-' && ar[j] != '-' && upper(aq[j]) == upper(ar[j])) {
+			if aq[j] == '-' || ar[j] == '-' {
+				gaps = true
+			}
+			j++
+		}
+		bq, br := strings.ReplaceAll(aq[i:j], "-", ""), strings.ReplaceAll(ar[i:j], "-", "")
+		if gaps && len(bq) != len(br) && len(bq) > 0 && len(br) > 0 && 3*(qp+len(bq)) <= len(qc) {
+			q3, r3 := qc[3*qp:3*(qp+len(bq))], string(rc[3*rp:3*(rp+len(br))])
+			gq, gr := codonPlace(bq, br, q3, r3)
+			oq.WriteString(gq)
+			or.WriteString(gr)
+		} else {
+			oq.WriteString(aq[i:j])
+			or.WriteString(ar[i:j])
+		}
+		rp, qp, i = rp+len(br), qp+len(bq), j
+	}
+	in.AlignedQuery, in.AlignedRef = oq.String(), or.String()
+	return true
+}
+
+// codonPlace aligns query residues bq (codons q3) with reference residues br
+// (codons r3), the shorter one gapped once, where the most bases agree.
+func codonPlace(bq, br, q3, r3 string) (string, string) {
+	long, short, l3, s3 := bq, br, q3, r3
+	if len(br) > len(bq) {
+		long, short, l3, s3 = br, bq, r3, q3
+	}
+	n := len(long) - len(short)
+	bases := func(a, b string) int {
+		k := 0
+		for i := 0; i < len(a) && i < len(b); i++ {
+			if upper(a[i]) == upper(b[i]) {
+				k++
+			}
+		}
+		return k
+	}
+	best, at := -1, 0
+	for i := 0; i <= len(short); i++ { // the gap after codon i of the shorter
+		k := bases(l3[:3*i], s3[:3*i]) + bases(l3[3*(i+n):], s3[3*i:])
+		if k >= best {
+			best, at = k, i
+		}
+	}
+	gs := short[:at] + strings.Repeat("-", n) + short[at:]
+	if len(br) > len(bq) {
+		return gs, long
+	}
+	return long, gs
+}
+
+// frameStart is where a frameshift changes the protein: the reference
+// position of the first changed residue, the query residue there (and its
+// query position), and the position of the new frame's stop counting that
+// residue as 1 (0 when the query has no stop).
+type frameStart struct {
+	pos, qpos, ter int
+	alt            byte
+}
+
+// frameshiftStart finds where the query's reading frame leaves the
+// reference's: along the diagonal of the alignment's last run of at least
+// three matching residues (the in-frame homology), the first reference
+// position whose query residue differs. The whole query must be known.
+func frameshiftStart(in *Input) frameStart {
+	if !in.QueryBeforeSet || !in.QueryAfterSet {
+		return frameStart{}
+	}
+	aq, ar, ref := in.AlignedQuery, in.AlignedRef, in.Ref
+	rp, qp := in.RefStart-1, in.QueryStart-1
+	run, endR, endQ := 0, 0, 0
+	for i := 0; i < len(aq); i++ {
+		q, r := upper(aq[i]), upper(ar[i])
+		if r != '-' {
+			rp++
+		}
+		if q != '-' {
+			qp++
+		}
+		if q == r && q != '-' {
+			if run++; run >= 3 {
+				endR, endQ = rp, qp
+			}
+		} else {
+			run = 0
+		}
+	}
+	if endR == 0 {
+		return frameStart{}
+	}
+	var b strings.Builder
+	b.Grow(len(in.QueryBefore) + len(aq) + len(in.QueryAfter))
+	b.WriteString(in.QueryBefore)
+	for i := 0; i < len(aq); i++ {
+		if aq[i] != '-' {
+			b.WriteByte(upper(aq[i]))
+		}
+	}
+	b.WriteString(in.QueryAfter)
+	whole := b.String()
+	off := in.QueryStart - 1 - len(in.QueryBefore) // whole[0] is query position off+1
+	r, q := endR+1, endQ+1
+	for r <= len(ref) && q-off <= len(whole) && whole[q-off-1] == upper(ref[r-1]) {
+		r, q = r+1, q+1
+	}
+	if r > len(ref) || q-off > len(whole) {
+		return frameStart{}
+	}
+	fs := frameStart{pos: r, qpos: q, alt: whole[q-off-1]}
+	if k := strings.IndexByte(whole[q-off-1:], '*'); k >= 0 {
+		fs.ter = k + 1
+	}
+	return fs
 }
 
 // le64 and le64b load eight bytes (the compiler makes one load of them).

@@ -104,7 +104,21 @@ func (e *Event) name(refAt func(int) byte) {
 		h = threeSeq(append(rangeThree(h, e.Start, e.End), "delins"...), e.Alt)
 		sh = append(append(rangeOne(sh, e.Start, e.End), "delins"...), e.Alt...)
 	case Frameshift:
-		h = append(three(h, e.Start), "fs"...)
+		// p.Lys292GlnfsTer18: the first residue the shifted frame changes,
+		// its replacement, and where the new frame's stop falls counting
+		// that residue as 1 (Ter? when the query has no stop); p.Gly134fs
+		// when the new residue is not known.
+		h = three(h, e.Start)
+		if e.Alt != "" {
+			h = append(append(h, Three(e.Alt[0])...), "fsTer"...)
+			if e.FsTer > 0 {
+				h = strconv.AppendInt(h, int64(e.FsTer), 10)
+			} else {
+				h = append(h, '?')
+			}
+		} else {
+			h = append(h, "fs"...)
+		}
 		sh = append(one(sh, e.Start), "fs"...)
 	case StopLost:
 		// The reference stop (one past its last residue) is read through; the

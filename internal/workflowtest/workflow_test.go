@@ -60,6 +60,7 @@ func TestDryRun(t *testing.T) {
 // any job, with a message that names the problem.
 func TestConfigRejected(t *testing.T) {
 	sm := testdata.Command(t, "snakemake", "snakemake")
+	bin := binDir(t)
 	tests := []struct {
 		name   string
 		sheet  string // written to config/samples.tsv when not empty
@@ -69,7 +70,7 @@ func TestConfigRejected(t *testing.T) {
 		{
 			name:  "sample id with a space",
 			sheet: "sample_id\tassembly\nS 1\tdata/demo/HS11286.fna.gz\n",
-			want:  "row 2 ('S 1')",
+			want:  `line 2 (sample "S 1")`,
 		},
 		{
 			name:  "sample id with a slash",
@@ -79,12 +80,30 @@ func TestConfigRejected(t *testing.T) {
 		{
 			name:  "duplicate sample id",
 			sheet: "sample_id\tassembly\nS1\tdata/demo/HS11286.fna.gz\nS1\tdata/demo/Kp1084.fna.gz\n",
-			want:  "row 3: sample_id 'S1' already used on row 2",
+			want:  `line 3 (sample "S1"): sample_id "S1" repeated (first at line 2)`,
 		},
 		{
 			name:  "no assembly column",
 			sheet: "sample_id\tgenome\nS1\tdata/demo/HS11286.fna.gz\n",
-			want:  "header must hold sample_id, assembly",
+			want:  "header lacks column assembly",
+		},
+		// Issue 13 item 8: the workflow reads the sheet with the binaries'
+		// reader, so what extract or validate would refuse stops it here,
+		// before any job, with the line of the file.
+		{
+			name:  "leading comment, then a row with an extra field",
+			sheet: "# made by hand\nsample_id\tassembly\nS1\tdata/demo/HS11286.fna.gz\textra\n",
+			want:  `line 3 (sample "S1"): 3 fields, but the header has 2 columns`,
+		},
+		{
+			name:  "missing assembly named with its line",
+			sheet: "\ufeffsample_id\tassembly\n# comment\nS1\tdata/demo/nope.fna.gz\n",
+			want:  `line 3 (sample "S1"): assembly "data/demo/nope.fna.gz" not found`,
+		},
+		{
+			name:  "hits without hits_format",
+			sheet: "sample_id\tassembly\thits\nS1\tdata/demo/HS11286.fna.gz\tdata/demo/HS11286.fna.gz\n",
+			want:  "hits and hits_format go together",
 		},
 		{
 			name:   "chunk size zero",
@@ -109,7 +128,7 @@ func TestConfigRejected(t *testing.T) {
 			if len(tt.config) > 0 {
 				args = append(append(args, "--config"), tt.config...)
 			}
-			out, err := run{dir: dir}.exec(t, sm, args...)
+			out, err := run{dir: dir, path: []string{bin}}.exec(t, sm, args...)
 			if err == nil {
 				t.Fatalf("snakemake accepted it:\n%s", tail(out, 20))
 			}
@@ -150,7 +169,7 @@ func TestDemo(t *testing.T) {
 	if !bytes.Contains(report, []byte("<html")) || len(report) < 1000 {
 		t.Errorf("results/report.html does not look like a report (%d bytes)", len(report))
 	}
-	for _, d := range []string{"logs", "benchmarks"} {
+	for _, d := range []string{"logs", "benchmarks", "metrics"} {
 		if len(files(t, dir, d)) == 0 {
 			t.Errorf("nothing under %s/", d)
 		}

@@ -8,6 +8,7 @@ rule aggregate:
         sites=per_chunk("results/chunks/{chunk}/sites.parquet"),
         alignments=per_chunk("results/chunks/{chunk}/alignments.parquet"),
         qc="results/qc/qc.json",
+        sheet=config["samples"],
     output:
         report=report(
             "results/cohort/report.html",
@@ -43,9 +44,10 @@ rule aggregate:
     container:
         WTSCAN_IMAGE
     shell:
-        "wtscan-aggregate --mutations {input.mutations} --sites {input.sites}"
-        " --alignments {input.alignments} --qc {input.qc} --out-dir {params.out_dir}"
-        " --threads {threads} --log-format json --progress never {params.extra} 2> {log}"
+        "wtscan-aggregate --mutations {input.mutations:q} --sites {input.sites:q}"
+        " --alignments {input.alignments:q} --qc {input.qc:q} --samples {input.sheet:q}"
+        " --out-dir {params.out_dir:q}"
+        " --threads {threads} --log-format json --progress never --metrics-file metrics/aggregate.prom {params.extra} 2> {log:q}"
 
 
 localrules:
@@ -71,4 +73,4 @@ rule report_html:
     container:
         WTSCAN_IMAGE
     shell:
-        "cp {input.html} {output.html} 2> {log}"
+        "cp {input.html:q} {output.html:q} 2> {log:q}"

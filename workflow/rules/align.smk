@@ -24,6 +24,6 @@ rule align:
     container:
         WTSCAN_IMAGE
     shell:
-        "wtscan-align --references {input.references} --queries {input.proteins}"
-        " --out {output.alignments} --quality-thresholds {params.quality}"
-        " --threads {threads} --log-format json --progress never {params.extra} 2> {log}"
+        "wtscan-align --references {input.references:q} --queries {input.proteins:q}"
+        " --out {output.alignments:q} --quality-thresholds {params.quality:q}"
+        " --threads {threads} --log-format json --progress never --metrics-file metrics/align.{wildcards.chunk}.prom {params.extra} 2> {log:q}"

@@ -1,8 +1,11 @@
 # Helpers shared by the rules: config and sample-sheet validation, chunking,
 # and the input functions the rules name (no lambdas inside rules).
 
-import csv
+import json
 import os
+import shlex
+import shutil
+import subprocess
 
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
@@ -30,48 +33,64 @@ if (
 # workflow lives under it, so that commands stay the same inside a container.
 SCRIPTS = os.path.relpath(os.path.join(workflow.basedir, "workflow", "scripts"))
 
-SAMPLE_COLUMNS = ["sample_id", "assembly", "annotation", "organism"]
+# The columns of a sample sheet, in the order chunk sheets are written; the
+# reader is internal/samplesheet (a Go test checks this list and
+# workflow/schemas/samples.schema.yaml against it).
+SAMPLE_COLUMNS = ["sample_id", "assembly", "annotation", "organism", "hits", "hits_format"]
 
 
 def _read_samples(path):
-    """Read and validate the sample sheet; every problem names its line."""
+    """The sample sheet's rows, read by the reader every wtscan binary uses
+    (wtscan-validate --print-samples): a sheet the workflow accepts, extract,
+    validate and aggregate accept, and every problem is named with its line
+    before any job runs."""
     if not os.path.exists(path):
         raise WorkflowError(f"sample sheet {path}: no such file")
-    rows, problems, seen = [], [], {}
-    with open(path, newline="") as fh:
-        lines = (l for l in fh if l.strip() and not l.startswith("#"))
-        reader = csv.DictReader(lines, delimiter="\t")
-        header = reader.fieldnames or []
-        unknown = [c for c in header if c not in SAMPLE_COLUMNS]
-        if unknown or "sample_id" not in header or "assembly" not in header:
-            raise WorkflowError(
-                f"sample sheet {path}: header must hold sample_id, assembly "
-                f"and optionally annotation, organism; got {header}"
-            )
-        for n, row in enumerate(reader, start=2):
-            row = {k: (v or "").strip() for k, v in row.items() if k is not None}
-            for k in ("annotation", "organism"):
-                if k in row and row[k] == "":
-                    del row[k]
-            try:
-                validate(row, "../schemas/samples.schema.yaml", set_default=False)
-            except WorkflowError as e:
-                problems.append(f"row {n} ({row.get('sample_id', '?')!r}): {e}")
-                continue
-            sid = row["sample_id"]
-            if sid in seen:
-                problems.append(f"row {n}: sample_id {sid!r} already used on row {seen[sid]}")
-                continue
-            seen[sid] = n
-            rows.append(row)
-    if problems:
-        raise WorkflowError(f"sample sheet {path}:\n  " + "\n  ".join(problems))
-    if not rows:
-        raise WorkflowError(f"sample sheet {path}: no samples")
-    return rows, [c for c in SAMPLE_COLUMNS if c in header]
+    exe = shutil.which("wtscan-validate")
+    if exe is None:
+        # The binaries are only in the image (--use-singularity): split the
+        # sheet plainly here; rule check_samples reads it with wtscan-validate
+        # before any other job.
+        return _split_sheet(path)
+    p = subprocess.run(
+        [exe, "--samples", path, "--print-samples", "--log-format", "json", "--log-level", "error"],
+        capture_output=True,
+        text=True,
+    )
+    if p.returncode != 0:
+        msgs = [l for l in p.stderr.splitlines() if l.startswith("wtscan-validate: ") or l.startswith("  ")]
+        raise WorkflowError("\n".join(msgs) or p.stderr)
+    rows = json.loads(p.stdout)
+    for row in rows:
+        # The schema documents the sheet; the reader has checked it already.
+        validate({c: row.get(c, "") for c in SAMPLE_COLUMNS if c in row or c == "assembly"}, "../schemas/samples.schema.yaml")
+    return rows
 
 
-SAMPLES, SHEET_COLUMNS = _read_samples(config["samples"])
+def _split_sheet(path):
+    """Rows of a sheet without checking them (container runs; see _read_samples)."""
+    rows, header = [], None
+    with open(path, encoding="utf-8-sig") as fh:
+        for line in fh:
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            if header is None:
+                if line.startswith("#") and not line.lstrip("#").strip().startswith("sample_id"):
+                    continue
+                header = [h.strip().lstrip("#").strip() for h in line.split("\t")]
+                continue
+            if line.startswith("#"):
+                continue
+            cells = [c.strip() for c in line.split("\t")]
+            rows.append({h: v for h, v in zip(header, cells) if v})
+    return rows
+
+
+SAMPLES = _read_samples(config["samples"])
+SHEET_COLUMNS = [
+    c for c in SAMPLE_COLUMNS if c in ("sample_id", "assembly") or any(s.get(c) for s in SAMPLES)
+]
 
 # Samples go to chunks in sheet order: chunk 0000 holds the first chunk_size
 # rows, and so on. One extract/align/subscan job per chunk keeps Snakemake's
@@ -99,12 +118,12 @@ def chunk_sheet(wildcards):
 
 
 def chunk_assemblies(wildcards):
-    """Assemblies (and annotations) of one chunk: inputs of rule extract."""
+    """Assemblies (and annotations, hit tables) of one chunk: inputs of rule extract."""
     files = []
     for s in CHUNKS[wildcards.chunk]:
-        files.append(s["assembly"])
-        if s.get("annotation"):
-            files.append(s["annotation"])
+        for c in ("assembly", "annotation", "hits"):
+            if s.get(c):
+                files.append(s[c])
     return files
 
 
@@ -114,10 +133,11 @@ def catalog_input(wildcards):
 
 
 def catalog_flag(wildcards):
-    """--catalog flags for subscan and validate, or nothing."""
+    """--catalog flags for subscan and validate, or nothing; quoted for the
+    shell (a path may hold spaces, quotes, $ or backticks)."""
     if not CATALOG:
         return ""
-    return f"--catalog {CATALOG!r} --catalog-format {config['catalog_format']}"
+    return f"--catalog {shlex.quote(CATALOG)} --catalog-format {shlex.quote(config['catalog_format'])}"
 
 
 def report_dir(wildcards, output):

@@ -2,12 +2,40 @@
 
 
 localrules:
+    check_samples,
     chunk_sheet,
+
+
+rule check_samples:
+    """Read the sample sheet with the reader every binary uses and check the
+    files it names, before any other job (the workflow also does so when it
+    starts, where wtscan-validate is on PATH)."""
+    input:
+        sheet=config["samples"],
+    output:
+        rows="results/samples.json",
+    log:
+        "logs/check_samples/check_samples.log",
+    benchmark:
+        "benchmarks/check_samples/check_samples.tsv"
+    threads: 1
+    resources:
+        mem_mb=100,
+        runtime=5,
+    conda:
+        "../../envs/wtscan.yaml"
+    container:
+        WTSCAN_IMAGE
+    shell:
+        "wtscan-validate --samples {input.sheet:q} --print-samples --log-format json"
+        " > {output.rows:q} 2> {log:q}"
 
 
 rule chunk_sheet:
     """Write the sample sheet of one chunk. Its text is a parameter, so editing a
     sample's row in the sheet reruns only that sample's chunk."""
+    input:
+        checked="results/samples.json",
     output:
         sheet="results/chunks/{chunk}/samples.tsv",
     params:
@@ -25,7 +53,7 @@ rule chunk_sheet:
     container:
         WTSCAN_IMAGE
     shell:
-        "printf '%s' {params.text:q} > {output.sheet} 2> {log}"
+        "printf '%s' {params.text:q} > {output.sheet:q} 2> {log:q}"
 
 
 rule extract:
@@ -54,7 +82,7 @@ rule extract:
     container:
         WTSCAN_IMAGE
     shell:
-        "wtscan-extract --samples {input.sheet} --references {input.references}"
-        " --min-identity {params.min_identity} --min-coverage {params.min_coverage}"
-        " --out {output.proteins} --faa {output.faa} --threads {threads}"
-        " --log-format json --progress never {params.extra} 2> {log}"
+        "wtscan-extract --samples {input.sheet:q} --references {input.references:q}"
+        " --min-identity {params.min_identity:q} --min-coverage {params.min_coverage:q}"
+        " --out {output.proteins:q} --faa {output.faa:q} --threads {threads}"
+        " --log-format json --progress never --metrics-file metrics/extract.{wildcards.chunk}.prom {params.extra} 2> {log:q}"

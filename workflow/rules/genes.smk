@@ -28,8 +28,8 @@ checkpoint genes:
     container:
         WTSCAN_IMAGE
     shell:
-        "mkdir -p {output.dir} 2> {log} && "
-        "awk -v dir={output.dir:q} -f {params.script} {input.faa} 2>> {log}"
+        "mkdir -p {output.dir:q} 2> {log:q} && "
+        "awk -v dir={output.dir:q} -f {params.script:q} {input.faa:q} 2>> {log:q}"
 
 
 rule alleles:
@@ -54,5 +54,5 @@ rule alleles:
     container:
         WTSCAN_IMAGE
     shell:
-        "awk -v gene={wildcards.gene:q} -f {params.script} {input.faa}"
-        " > {output.tsv} 2> {log}"
+        "awk -v gene={wildcards.gene:q} -f {params.script:q} {input.faa:q}"
+        " > {output.tsv:q} 2> {log:q}"

@@ -26,6 +26,6 @@ rule subscan:
     container:
         WTSCAN_IMAGE
     shell:
-        "wtscan-subscan --alignments {input.alignments} --references {input.references}"
-        " {params.catalog} --out {output.mutations} --sites {output.sites}"
-        " --threads {threads} --log-format json --progress never {params.extra} 2> {log}"
+        "wtscan-subscan --alignments {input.alignments:q} --references {input.references:q}"
+        " {params.catalog} --out {output.mutations:q} --sites {output.sites:q}"
+        " --threads {threads} --log-format json --progress never --metrics-file metrics/subscan.{wildcards.chunk}.prom {params.extra} 2> {log:q}"

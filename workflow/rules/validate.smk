@@ -40,7 +40,7 @@ rule validate:
     container:
         WTSCAN_IMAGE
     shell:
-        "wtscan-validate {input.proteins} {input.alignments} {input.mutations} {input.sites}"
-        " --samples {input.sheet} --references {input.references} {params.catalog}"
-        " --report {output.report} --table {output.table}"
-        " --threads {threads} --log-format json --progress never {params.extra} 2> {log}"
+        "wtscan-validate {input.proteins:q} {input.alignments:q} {input.mutations:q} {input.sites:q}"
+        " --samples {input.sheet:q} --references {input.references:q} {params.catalog}"
+        " --report {output.report:q} --table {output.table:q}"
+        " --threads {threads} --log-format json --progress never --metrics-file metrics/validate.prom {params.extra} 2> {log:q}"
