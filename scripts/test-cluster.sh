@@ -118,10 +118,16 @@ n=$(find "$work/slurm/logs/slurm/extract" -name '*.out' | wc -l)
 [ "$n" -eq 1 ] || fail "extract was submitted $n times: a finished job was redone"
 
 step "checks: SLURM, SIF, results"
-# Rules that run on the cluster (the others are localrules, on this node, in the SIF too).
-for rule in extract align subscan validate aggregate alleles; do
+# Rules that run on the cluster (the others are localrules, on this node, in
+# the SIF too). A job the resume cancelled may have finished its work just
+# before (its output kept, so it is not redone): any state counts for the
+# rules that ran around the kill; the others must show COMPLETED.
+for rule in extract align alleles subscan validate aggregate; do
+  grep -qE "Name=wtscan-$rule[- ]" "$st/jobcomp.log" || fail "no SLURM job of rule $rule in $st/jobcomp.log"
+done
+for rule in extract subscan validate aggregate; do
   grep -qE "Name=wtscan-$rule[- ].*JobState=COMPLETED" "$st/jobcomp.log" \
-    || fail "no SLURM job of rule $rule in $st/jobcomp.log"
+    || fail "no COMPLETED SLURM job of rule $rule in $st/jobcomp.log"
 done
 completed=$(grep -c "JobState=COMPLETED" "$st/jobcomp.log" || true)
 for f in "$work"/slurm/logs/slurm/*/*.err; do
