@@ -8,7 +8,7 @@ BIN := bin
 export GOEXPERIMENT := simd
 STEPS := $(notdir $(wildcard cmd/wtscan-*))
 
-.PHONY: all build test lint bench bench-scale peers demo install deps clean
+.PHONY: all build test lint bench bench-scale peers demo install deps clean image sif cluster-deps test-cluster
 
 all: build
 
@@ -51,5 +51,31 @@ bench-scale: deps build
 demo: deps build
 	bash scripts/demo.sh
 
+# Containers and the cluster path (docs/cluster.md). The image holds the
+# binaries of `make build` (same version stamp); its Debian base comes from a
+# registry when one answers, else from this machine's Debian mirror (mmdebstrap).
+ENGINE ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+IMAGE ?= ghcr.io/wtscan/wtscan:$(VERSION)
+SIF ?= wtscan_$(VERSION).sif
+export ENGINE IMAGE SIF VERSION
+
+cluster-deps:
+	bash scripts/install-cluster-deps.sh
+
+image: build
+	bash scripts/build-image.sh
+
+# SIF_FROM=image (default: converts the image above) or SIF_FROM=def
+# (containers/wtscan.def, needs registry access and --fakeroot).
+sif: image
+	bash scripts/build-sif.sh
+
+# A one-node SLURM cluster on this machine; the demo through
+# workflow/profiles/slurm with every job in the SIF (scripts/test-cluster.sh).
+# At most 75 minutes (Apptainer's build is about 9 minutes of it), so that a hang
+# fails with the daemons stopped and a message rather than at CI's limit.
+test-cluster: build
+	timeout 75m bash scripts/test-cluster.sh
+
 clean:
-	rm -rf $(BIN) results logs benchmarks metrics .snakemake
+	rm -rf $(BIN) results logs benchmarks metrics .snakemake build

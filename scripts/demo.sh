@@ -23,6 +23,8 @@ if [ ! -s config/samples.tsv ] || [ ! -s data/demo/HS11286.fna.gz ]; then
 fi
 
 start=$(date +%s)
-snakemake --cores 2 --configfile config/config.yaml --rerun-incomplete --printshellcmds "$@"
+# run-workflow.sh: snakemake --rerun-incomplete, and after a hard kill of an
+# earlier run it removes the stale lock itself (when no Snakemake holds it).
+bash scripts/run-workflow.sh --cores 2 --configfile config/config.yaml --printshellcmds "$@"
 echo "demo: finished in $(( $(date +%s) - start )) s" >&2
 echo "demo: open results/report.html (cohort tables in results/cohort/, QC in results/qc/, logs in logs/, benchmarks in benchmarks/)" >&2

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"runtime/debug"
@@ -103,6 +104,7 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 		}
 		return nil, ExitUsage, false
 	}
+	relativePaths(parser.Model.Node)
 	env = &Env{
 		Ctx:    ctx,
 		Args:   append([]string{name}, withoutRuntimeFlags(args)...),
@@ -114,6 +116,62 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 	}
 	env.Log = NewLogger(stderr, shared.LogLevel, shared.LogFormat).With().Str("tool", name).Logger()
 	return env, ExitOK, true
+}
+
+// pathTypes are kong's path types: kong makes their values absolute.
+var pathTypes = map[string]bool{"path": true, "existingfile": true, "existingdir": true, "existingpath": true}
+
+// relativePaths turns the path flags and arguments that kong made absolute
+// back into paths relative to the working directory, where they lie under it,
+// so that what the outputs record (input lineage, report file names) is the
+// same wherever the checkout lives. Paths outside it stay absolute.
+func relativePaths(n *kong.Node) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	var walk func(n *kong.Node)
+	walk = func(n *kong.Node) {
+		for _, v := range n.Values() {
+			if !pathTypes[v.Tag.Type] || !v.Target.IsValid() {
+				continue
+			}
+			t := v.Target
+			if t.Kind() == reflect.Ptr {
+				if t.IsNil() {
+					continue
+				}
+				t = t.Elem()
+			}
+			switch t.Kind() {
+			case reflect.String:
+				t.SetString(RelPath(wd, t.String()))
+			case reflect.Slice:
+				for i := 0; i < t.Len(); i++ {
+					if e := t.Index(i); e.Kind() == reflect.String {
+						e.SetString(RelPath(wd, e.String()))
+					}
+				}
+			}
+		}
+		for _, c := range n.Children {
+			walk(c)
+		}
+	}
+	walk(n)
+}
+
+// RelPath returns p relative to dir when p is an absolute path under dir,
+// and p unchanged otherwise.
+func RelPath(dir, p string) string {
+	if !filepath.IsAbs(p) {
+		return p
+	}
+	r, err := filepath.Rel(dir, p)
+	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return r
 }
 
 // finiteFloats refuses NaN and infinite values of every float flag: a NaN

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -93,5 +95,38 @@ func TestGCHeadroom(t *testing.T) {
 	GCHeadroom(60<<20, 256<<20)()
 	if got := percent(); got != before {
 		t.Errorf("with GOGC set: GC percent %d, want it untouched (%d)", got, before)
+	}
+}
+
+type pathCLI struct {
+	Shared
+	Ref     string   `type:"existingfile"`
+	Out     string   `type:"path"`
+	Outside string   `type:"path"`
+	Tables  []string `arg:"" type:"existingfile"`
+}
+
+// Outputs record the paths they were given: kong makes path flags absolute,
+// Parse makes those under the working directory relative again.
+func TestParsePathsRelative(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	for _, f := range []string{"ref.fna", "a.parquet", "b.parquet"} {
+		if err := os.WriteFile(f, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outside := filepath.Join(filepath.Dir(dir), "elsewhere.tsv")
+	var c pathCLI
+	args := []string{"--ref", "ref.fna", "--out", "results/x.parquet", "--outside", outside, "a.parquet", filepath.Join(dir, "b.parquet")}
+	if _, code, ok := Parse(context.Background(), "wtscan-test", "test", &c, &c.Shared, args, nil, &bytes.Buffer{}, &bytes.Buffer{}); !ok {
+		t.Fatalf("parse failed: %d", code)
+	}
+	got := []string{c.Ref, c.Out, c.Outside, strings.Join(c.Tables, ",")}
+	want := []string{"ref.fna", filepath.Join("results", "x.parquet"), outside, "a.parquet,b.parquet"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("path %d = %q, want %q", i, got[i], want[i])
+		}
 	}
 }

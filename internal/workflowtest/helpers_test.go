@@ -57,7 +57,7 @@ func workdir(t *testing.T) string {
 	}
 	testdata.File(t, filepath.Join(root, "data", "demo", "HS11286.fna.gz"), "scripts/make-demo-data.sh")
 	dst := t.TempDir()
-	for _, rel := range []string{"Snakefile", "workflow", "config", "envs", "data/demo", "scripts/demo.sh"} {
+	for _, rel := range []string{"Snakefile", "workflow", "config", "envs", "data/demo", "scripts/demo.sh", "scripts/run-workflow.sh"} {
 		if err := copyTree(filepath.Join(root, rel), filepath.Join(dst, rel)); err != nil {
 			t.Fatalf("copy %s: %v", rel, err)
 		}

@@ -39,7 +39,7 @@ func TestResume(t *testing.T) {
 	args := []string{"--cores", "2", "--config", "chunk_size=1"}
 
 	// Every run uses the same working directory, as a person rerunning a
-	// workflow does (the tables' lineage metadata holds absolute input paths).
+	// workflow does.
 	dir := workdir(t)
 	r := run{dir: dir, path: []string{bin}}
 	r.mustExec(t, sm, args...)
@@ -50,12 +50,15 @@ func TestResume(t *testing.T) {
 		// interrupt stops the run once the slow align job is running; pid is
 		// that job's process, snakemake the snakemake process.
 		interrupt func(t *testing.T, pid, snakemake int)
+		// wrapper reruns through scripts/run-workflow.sh, which must remove
+		// the lock a hard-killed Snakemake leaves behind.
+		wrapper bool
 	}{
 		{"job killed", func(t *testing.T, pid, _ int) {
 			if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 				t.Fatalf("kill job %d: %v", pid, err)
 			}
-		}},
+		}, false},
 		{"ctrl-c", func(t *testing.T, _, snakemake int) {
 			// Ctrl-C in a terminal: SIGINT to the whole foreground process
 			// group, snakemake and its running jobs (snakemake runs in its
@@ -63,7 +66,16 @@ func TestResume(t *testing.T) {
 			if err := syscall.Kill(-snakemake, syscall.SIGINT); err != nil {
 				t.Fatalf("interrupt snakemake %d: %v", snakemake, err)
 			}
-		}},
+		}, false},
+		{"snakemake killed", func(t *testing.T, pid, snakemake int) {
+			// A preempted head job or a lost login node: Snakemake gets no
+			// chance to clean up and leaves its lock.
+			if err := syscall.Kill(snakemake, syscall.SIGKILL); err != nil {
+				t.Fatalf("kill snakemake %d: %v", snakemake, err)
+			}
+			// Its orphaned slow job would hold the output pipe for 300 s.
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,7 +130,18 @@ func TestResume(t *testing.T) {
 
 			// The rerun, with the real binaries only.
 			again := run{dir: dir, path: []string{bin}}
-			rerun := again.mustExec(t, sm, append(args, "--rerun-incomplete")...)
+			var rerun string
+			if tt.wrapper {
+				if locks, _ := filepath.Glob(filepath.Join(dir, ".snakemake", "locks", "*")); len(locks) == 0 {
+					t.Fatalf("the killed Snakemake left no lock: nothing to test")
+				}
+				rerun = again.mustExec(t, "bash", append([]string{"scripts/run-workflow.sh"}, args...)...)
+				if !strings.Contains(rerun, "stale lock") {
+					t.Errorf("run-workflow.sh did not report the stale lock:\n%s", tail(rerun, 30))
+				}
+			} else {
+				rerun = again.mustExec(t, sm, append(args, "--rerun-incomplete")...)
+			}
 
 			after := files(t, dir, "results")
 			redone := []string{}

@@ -11,10 +11,23 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 
-# The one image that holds every wtscan binary plus bash, named by its version
-# tag (see containers/Dockerfile). `snakemake --use-singularity` pulls it; without
-# it, the binaries come from PATH (`make build` puts them in bin/).
-WTSCAN_IMAGE = "docker://ghcr.io/wtscan/wtscan:0.1.0"
+validate(config, "../schemas/config.schema.yaml")
+
+# The one image that holds every wtscan binary plus bash (containers/Dockerfile):
+# config key `container`, a docker:// URL (default: the versioned image) or a
+# local .sif file (`make sif`; --config container=wtscan_<version>.sif).
+# `snakemake --use-singularity` runs every rule in it; without that flag the
+# binaries come from PATH (`make build` puts them in bin/).
+WTSCAN_IMAGE = config["container"]
+if (
+    getattr(workflow, "use_singularity", False)
+    and "://" not in WTSCAN_IMAGE
+    and not os.path.exists(WTSCAN_IMAGE)
+):
+    raise WorkflowError(
+        f"config container: {WTSCAN_IMAGE}: no such file (a local .sif path, "
+        "or a docker:// URL; make sif builds one)"
+    )
 
 # Helper scripts (awk), as a path relative to the working directory when the
 # workflow lives under it, so that commands stay the same inside a container.
@@ -24,8 +37,6 @@ SCRIPTS = os.path.relpath(os.path.join(workflow.basedir, "workflow", "scripts"))
 # reader is internal/samplesheet (a Go test checks this list and
 # workflow/schemas/samples.schema.yaml against it).
 SAMPLE_COLUMNS = ["sample_id", "assembly", "annotation", "organism", "hits", "hits_format"]
-
-validate(config, "../schemas/config.schema.yaml")
 
 
 def _read_samples(path):
