@@ -473,8 +473,8 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, c *Claims) {
 	now := time.Now().UTC()
 	digest := sha256.Sum256([]byte(ct + "\x00" + r.URL.RawQuery + "\x00" + string(body)))
 	j := &Job{
-		ID: newID(now), Subject: c.Subject, State: StateQueued, ReferenceSet: req.ReferenceSet, Catalog: req.Catalog,
-		Sequences: len(chk.rows), Residues: chk.residues, Created: now,
+		JobInfo: JobInfo{ID: newID(now), Subject: c.Subject, State: StateQueued, ReferenceSet: req.ReferenceSet, Catalog: req.Catalog,
+			Sequences: len(chk.rows), Residues: chk.residues, Created: now},
 		IdemKey: r.Header.Get("Idempotency-Key"), BodyDigest: fmt.Sprintf("%x", digest),
 		RefPath: conf.References[req.ReferenceSet], CatConf: catConf, Matrix: conf.Matrix,
 	}
@@ -566,30 +566,15 @@ func (s *Server) visibleJob(w http.ResponseWriter, r *http.Request, c *Claims) (
 // Status is the body of GET /alignments/{id}/status: the job as its owner
 // sees it (not the paths it runs with).
 type Status struct {
-	ID            string     `json:"id"`
-	Subject       string     `json:"subject"`
-	State         string     `json:"state"`
-	Stage         string     `json:"stage,omitempty"`
-	ReferenceSet  string     `json:"reference_set"`
-	Catalog       string     `json:"catalog,omitempty"`
-	Sequences     int        `json:"sequences"`
-	Residues      int64      `json:"residues"`
-	Created       time.Time  `json:"created"`
-	Started       *time.Time `json:"started,omitempty"`
-	Finished      *time.Time `json:"finished,omitempty"`
-	Attempts      int        `json:"attempts"`
-	Error         string     `json:"error,omitempty"`
-	Counts        Counts     `json:"counts"`
-	Progress      float64    `json:"progress"`                 // 0 to 1
-	ETASeconds    *float64   `json:"eta_seconds,omitempty"`    // remaining, estimated from earlier jobs
-	QueuePosition *int       `json:"queue_position,omitempty"` // 0: next
-	ResultsURL    string     `json:"results_url,omitempty"`
+	JobInfo
+	Progress      float64  `json:"progress"`                 // 0 to 1
+	ETASeconds    *float64 `json:"eta_seconds,omitempty"`    // remaining, estimated from earlier jobs
+	QueuePosition *int     `json:"queue_position,omitempty"` // 0: next
+	ResultsURL    string   `json:"results_url,omitempty"`
 }
 
 func (s *Server) statusOf(j *Job) Status {
-	st := Status{ID: j.ID, Subject: j.Subject, State: j.State, Stage: j.Stage, ReferenceSet: j.ReferenceSet, Catalog: j.Catalog,
-		Sequences: j.Sequences, Residues: j.Residues, Created: j.Created, Started: j.Started, Finished: j.Finished,
-		Attempts: j.Attempts, Error: j.Error, Counts: j.Counts}
+	st := Status{JobInfo: j.JobInfo}
 	workers := float64(s.cfg().Workers)
 	est := s.eta.estimate(j.Residues).Seconds()
 	switch j.State {

@@ -29,9 +29,9 @@ func terminal(state string) bool {
 	return state == StateDone || state == StateFailed || state == StateCancelled
 }
 
-// Job is one accepted batch, as the store keeps it. Its inputs and results
-// are files in the job's folder.
-type Job struct {
+// JobInfo is what a job's owner sees of it: kept in the store (Job) and
+// shown by the status endpoint (Status).
+type JobInfo struct {
 	ID           string     `json:"id"`
 	Subject      string     `json:"subject"`
 	State        string     `json:"state"`
@@ -45,9 +45,15 @@ type Job struct {
 	Finished     *time.Time `json:"finished,omitempty"`
 	Attempts     int        `json:"attempts"`
 	Error        string     `json:"error,omitempty"`
-	IdemKey      string     `json:"idempotency_key,omitempty"`
-	BodyDigest   string     `json:"body_digest,omitempty"`
 	Counts       Counts     `json:"counts"`
+}
+
+// Job is one accepted batch, as the store keeps it. Its inputs and results
+// are files in the job's folder.
+type Job struct {
+	JobInfo
+	IdemKey    string `json:"idempotency_key,omitempty"`
+	BodyDigest string `json:"body_digest,omitempty"`
 	// What the steps are run with, fixed at submission so a reload does
 	// not change a queued job's inputs.
 	RefPath string        `json:"ref_path"`
