@@ -439,23 +439,32 @@ func TestExpandInputs(t *testing.T) {
 
 func TestReadQC(t *testing.T) {
 	dir := t.TempDir()
-	arr := writeFile(t, filepath.Join(dir, "a.json"), `[{"file":"x.faa","record":"r1","check":"alphabet","severity":"error","message":"bad"},
-	 {"file":"y","line":12,"check":"outlier","severity":"warning","message":"far"},{"file":"z","check":"alphabet","severity":"ERROR","message":"bad"}]`)
-	obj := writeFile(t, filepath.Join(dir, "o.json"), `{"findings": [{"path":"x","check":"c","level":"warning","message":"m"}], "summary": {}}`)
-	fs, err := readQC(arr)
+	obj := writeFile(t, filepath.Join(dir, "o.json"), `{"summary": {"files": [], "errors": 2, "warnings": 1, "by_check": {}, "strict": false, "water_checked": 0, "passed": false},
+	 "findings": [{"file":"x.faa","record":"r1","check":"alphabet","severity":"error","message":"bad"},
+	 {"file":"y","line":12,"check":"outlier","severity":"warning","message":"far"},{"file":"z","check":"alphabet","severity":"error","message":"bad"}]}`)
+	fs, err := readQC(obj)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 3 || fs[1].Where != "12" || fs[2].Severity != "error" {
+	if len(fs) != 3 || fs[0].Where != "r1" || fs[1].Where != "12" || fs[2].Severity != "error" {
 		t.Errorf("findings %+v", fs)
 	}
 	counts := qcCounts(fs)
 	if len(counts) != 2 || counts[0] != (QCCount{"error", "alphabet", 2}) {
 		t.Errorf("counts %+v", counts)
 	}
-	fs, err = readQC(obj)
-	if err != nil || len(fs) != 1 || fs[0].File != "x" || fs[0].Severity != "warning" {
-		t.Errorf("object form: %+v %v", fs, err)
+	// one format: wtscan-validate's report, read with its own type; an array,
+	// other field names or another severity are another tool's file
+	for name, body := range map[string]string{
+		"array":        `[{"file":"x","check":"c","severity":"error","message":"m"}]`,
+		"other names":  `{"findings": [{"path":"x","check":"c","level":"warning","message":"m"}], "summary": {}}`,
+		"no findings":  `{"summary": {}}`,
+		"bad severity": `{"findings": [{"file":"x","check":"c","severity":"ERROR","message":"m"}], "summary": {}}`,
+	} {
+		p := writeFile(t, filepath.Join(dir, "bad.json"), body)
+		if _, err := readQC(p); err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: %v, want an error naming %s", name, err, p)
+		}
 	}
 }
 

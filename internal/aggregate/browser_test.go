@@ -116,8 +116,8 @@ func TestReportInChromium(t *testing.T) {
 		t.Skip("SKIPPED in -short: starts Chromium")
 	}
 	dir := t.TempDir()
-	qc := writeFile(t, filepath.Join(dir, "qc.json"), `[{"file":"a.faa","record":"r1","check":"alphabet","severity":"error","message":"DNA in a protein file"},
-	{"file":"b.parquet","line":4,"check":"outlier","severity":"warning","message":"identity <far> & low"}]`)
+	qc := writeFile(t, filepath.Join(dir, "qc.json"), `{"summary": {}, "findings": [{"file":"a.faa","record":"r1","check":"alphabet","severity":"error","message":"DNA in a protein file"},
+	{"file":"b.parquet","line":4,"check":"outlier","severity":"warning","message":"identity <far> & low"}]}`)
 	tests := []struct {
 		name    string
 		samples int

@@ -12,6 +12,7 @@ func FuzzReadQC(f *testing.F) {
 	f.Add(`[{"file":"a","check":"c","severity":"error","message":"m"}]`)
 	f.Add(`{"findings":null}`)
 	f.Add(`{"findings":[{"line":3,"check":"x"}]}`)
+	f.Add(`{"summary":{},"findings":[{"file":"a","record":"r","check":"c","severity":"warning","message":"m"}]}`)
 	f.Add(`[1, 2]`)
 	f.Add(``)
 	dir := f.TempDir()

@@ -1,13 +1,12 @@
 package aggregate
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wtscan/wtscan/internal/validate"
 )
 
 // Finding is one wtscan-validate finding, as much of it as the report shows.
@@ -19,70 +18,26 @@ type Finding struct {
 	Message  string
 }
 
-// readQC reads a wtscan-validate JSON report: an array of findings or an
-// object with a "findings" array. Field names are matched loosely (record,
-// line or row for the place; level for severity) since the format is young.
+// readQC reads a wtscan-validate JSON report with validate's own reader and
+// type: one format, one definition.
 func readQC(path string) ([]Finding, error) {
-	data, err := os.ReadFile(path)
+	r, err := validate.ReadReport(path)
 	if err != nil {
 		return nil, fmt.Errorf("--qc: %w", err)
 	}
-	var raw []map[string]any
-	trim := bytes.TrimSpace(data)
-	switch {
-	case len(trim) > 0 && trim[0] == '[':
-		err = json.Unmarshal(trim, &raw)
-	case len(trim) > 0 && trim[0] == '{':
-		var obj map[string]json.RawMessage
-		if err = json.Unmarshal(trim, &obj); err == nil {
-			f, ok := obj["findings"]
-			if !ok {
-				return nil, fmt.Errorf("%s: QC report has no \"findings\" array", path)
-			}
-			if string(bytes.TrimSpace(f)) != "null" {
-				err = json.Unmarshal(f, &raw)
-			}
+	out := make([]Finding, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		where := f.Record
+		switch {
+		case where != "":
+		case f.Line > 0:
+			where = strconv.FormatInt(f.Line, 10)
+		case f.Row > 0:
+			where = "row " + strconv.FormatInt(f.Row, 10)
 		}
-	default:
-		return nil, fmt.Errorf("%s: not a QC report (expected a JSON array of findings or {\"findings\": [...]})", path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: bad QC JSON: %w", path, err)
-	}
-	out := make([]Finding, 0, len(raw))
-	for i, m := range raw {
-		f := Finding{
-			File:     str(m, "file", "path"),
-			Where:    str(m, "record", "line", "row", "location"),
-			Check:    str(m, "check", "name", "rule"),
-			Severity: strings.ToLower(str(m, "severity", "level")),
-			Message:  str(m, "message", "msg"),
-		}
-		if f.Check == "" && f.Message == "" {
-			return nil, fmt.Errorf("%s: finding %d has neither check nor message", path, i+1)
-		}
-		if f.Severity == "" {
-			f.Severity = "unknown"
-		}
-		out = append(out, f)
+		out = append(out, Finding{File: f.File, Where: where, Check: f.Check, Severity: f.Severity, Message: f.Message})
 	}
 	return out, nil
-}
-
-func str(m map[string]any, keys ...string) string {
-	for _, k := range keys {
-		switch v := m[k].(type) {
-		case string:
-			if v != "" {
-				return v
-			}
-		case float64:
-			return strconv.FormatFloat(v, 'f', -1, 64)
-		case bool:
-			return strconv.FormatBool(v)
-		}
-	}
-	return ""
 }
 
 // QCCount is the number of findings of one severity and check.

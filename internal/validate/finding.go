@@ -1,8 +1,11 @@
 package validate
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,6 +167,36 @@ func Summarize(files []string, fs []Finding, strict bool) Summary {
 type Report struct {
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
+}
+
+// ReadReport reads a JSON report written by WriteReport (wtscan-aggregate
+// reads wtscan-validate's with it): an object with "summary" and
+// "findings"; unknown fields are refused, so a file from another tool is
+// named as such rather than half read.
+func ReadReport(path string) (Report, error) {
+	var r Report
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return r, err
+	}
+	trim := bytes.TrimSpace(data)
+	if len(trim) == 0 || trim[0] != '{' {
+		return r, fmt.Errorf("%s: not a wtscan-validate report (a JSON object with \"summary\" and \"findings\")", path)
+	}
+	dec := json.NewDecoder(bytes.NewReader(trim))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		return r, fmt.Errorf("%s: bad QC JSON: %w", path, err)
+	}
+	if !bytes.Contains(trim, []byte(`"findings"`)) {
+		return r, fmt.Errorf("%s: QC report has no \"findings\" array", path)
+	}
+	for i, f := range r.Findings {
+		if f.Check == "" || (f.Severity != Error && f.Severity != Warning) {
+			return r, fmt.Errorf("%s: finding %d: check %q, severity %q (want a check and error or warning)", path, i+1, f.Check, f.Severity)
+		}
+	}
+	return r, nil
 }
 
 // WriteReport writes the JSON report atomically.
