@@ -49,7 +49,7 @@ type CatalogConfig struct {
 	Organism string `yaml:"organism" json:"organism"`
 	Name     string `yaml:"name" json:"name"`
 	Version  string `yaml:"version" json:"version"`
-	Lenient  bool   `yaml:"lenient" json:"lenient"`
+	Strict   bool   `yaml:"strict" json:"strict"` // wtscan-subscan --catalog-strict
 }
 
 // AuthConfig says where the signing key is and what needs no token.

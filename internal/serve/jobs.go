@@ -254,8 +254,8 @@ func (s *Server) steps(ctx context.Context, j *Job) (Counts, error) {
 		if c.Version != "" {
 			subArgs = append(subArgs, "--catalog-version", c.Version)
 		}
-		if c.Lenient {
-			subArgs = append(subArgs, "--catalog-lenient")
+		if c.Strict {
+			subArgs = append(subArgs, "--catalog-strict")
 		}
 	}
 	subArgs = append(subArgs, "-j", threads, "--log-format", "json", "--progress", "never")
