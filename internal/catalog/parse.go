@@ -157,7 +157,6 @@ func (c *Catalog) parsePointFinder(file string, data []byte, cols pfColumns) Pro
 		if indel {
 			// resistens-overview.txt and NUC rows count nucleotides: the
 			// change starts in codon ceil(pos/3)
-			e.NucPosition = 0
 			if typeGene != "AA" {
 				e.NucPosition = pos
 				e.Position = (pos + 2) / 3

@@ -208,22 +208,16 @@ func normalizeBases(e *Entry, ref *refset.Reference) error {
 		if len(qs) > len(rs) {
 			return fmt.Errorf("%s: deletion at nucleotide %d lengthens the protein", e.Gene, p)
 		}
-		res, err := variant.Call(variant.Input{AlignedQuery: aq, AlignedRef: ar, QueryStart: 1, RefStart: 1, Ref: ref.Protein})
+		ev, n, err := callApplied(aq, ar, ref)
 		if err != nil {
 			return fmt.Errorf("%s %d: cannot apply the deletion to the reference: %v", e.Gene, e.Position, err)
 		}
-		var evs []variant.Event
-		for _, ev := range res.Events {
-			if ev.Type != variant.Truncation && ev.Type != variant.StopLost {
-				evs = append(evs, ev)
-			}
-		}
-		if len(evs) != 1 {
+		if n != 1 {
 			return fmt.Errorf("%s: the deletion of %s at nucleotide %d is no single change of the protein", e.Gene, del, p)
 		}
-		e.normalized = append(e.normalized, evs[0])
+		e.normalized = append(e.normalized, ev)
 		if e.Ref == "" {
-			e.Ref = evs[0].Ref
+			e.Ref = ev.Ref
 		}
 	}
 	return nil
@@ -282,20 +276,35 @@ func normalize(e *Entry, ref *refset.Reference) error {
 			aq = prot[:e.Position-1] + pad + gapsQ + prot[end:]
 			ar = prot[:e.Position-1] + prot[e.Position-1:end] + gapsR + prot[end:]
 		}
-		res, err := variant.Call(variant.Input{AlignedQuery: aq, AlignedRef: ar, QueryStart: 1, RefStart: 1, Ref: ref.Protein})
+		ev, n, err := callApplied(aq, ar, ref)
 		if err != nil {
 			return fmt.Errorf("%s %d: cannot apply the %s to the reference: %v", e.Gene, e.Position, e.Type, err)
 		}
-		var evs []variant.Event
-		for _, ev := range res.Events {
-			if ev.Type != variant.Truncation && ev.Type != variant.StopLost {
-				evs = append(evs, ev)
-			}
-		}
-		if len(evs) != 1 {
+		if n != 1 {
 			return fmt.Errorf("%s %d: the %s %q is no change of the reference", e.Gene, e.Position, e.Type, alt)
 		}
-		e.normalized = append(e.normalized, evs[0])
+		e.normalized = append(e.normalized, ev)
 	}
 	return nil
+}
+
+// callApplied names a catalogue change applied to the reference (aq and ar
+// align the changed and the wild-type protein) as the caller names it: its
+// changes other than truncation and stop_lost, how many, and the first.
+func callApplied(aq, ar string, ref *refset.Reference) (variant.Event, int, error) {
+	res, err := variant.Call(variant.Input{AlignedQuery: aq, AlignedRef: ar, QueryStart: 1, RefStart: 1, Ref: ref.Protein})
+	if err != nil {
+		return variant.Event{}, 0, err
+	}
+	var first variant.Event
+	n := 0
+	for _, ev := range res.Events {
+		if ev.Type != variant.Truncation && ev.Type != variant.StopLost {
+			if n == 0 {
+				first = ev
+			}
+			n++
+		}
+	}
+	return first, n, nil
 }

@@ -181,7 +181,7 @@ func TestKlebsiellaCatalogue(t *testing.T) {
 	byKey := map[string]*catalog.Entry{}
 	for _, e := range cat.Entries {
 		for _, a := range append([]string{""}, e.Alts...) {
-			byKey[e.Gene+" "+string(e.Type)+" "+itoa(e.Position)+" "+a] = e
+			byKey[e.Gene+" "+string(e.Type)+" "+strconv.Itoa(e.Position)+" "+a] = e
 		}
 	}
 	for _, k := range []string{"gyrA substitution 83 Y", "gyrA substitution 83 I", "parC substitution 80 I",
@@ -290,8 +290,6 @@ func run(t *testing.T, main func(context.Context, []string, io.Reader, io.Writer
 		t.Fatalf("%v: exit %d\n%s", args, code, stderr.String())
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // TestEmptySampleFlows: a genome without any target gene goes through every
 // step: empty tables with their schema, exit 0.
