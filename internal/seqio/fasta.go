@@ -132,7 +132,9 @@ func Read(path string, opt Options, fn func(Record) error) error {
 // library's parallel one takes a file cut just before its trailer for a
 // whole, shorter genome. Other compressions are left to the library.
 func open(path string, maxLen int64) (*fastx.Reader, func(), error) {
-	if path != "-" {
+	// only a regular file is looked at first: a pipe (-, <(zcat ...)) cannot
+	// be read twice, and goes to the library whole
+	if st, err := os.Stat(path); path != "-" && err == nil && st.Mode().IsRegular() {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, nil, err

@@ -7,7 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func write(t *testing.T, name, content string) string {
@@ -138,5 +140,33 @@ func TestTruncatedGzipTrailer(t *testing.T) {
 	n := 0
 	if err := Read(p, Options{}, func(Record) error { n++; return nil }); err != nil || n != 200 {
 		t.Errorf("whole file: %d records, %v", n, err)
+	}
+}
+
+// TestReadPipe: a FASTA given as a pipe (process substitution, a FIFO) is
+// read whole: nothing is consumed before the reader starts.
+func TestReadPipe(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(p, 0o600); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	go func() {
+		f, err := os.OpenFile(p, os.O_WRONLY, 0)
+		if err != nil {
+			return
+		}
+		f.WriteString(">a\nACGT\n>b\nGGCC\n")
+		f.Close()
+	}()
+	var ids []string
+	done := make(chan error, 1)
+	go func() { done <- Read(p, Options{}, func(r Record) error { ids = append(ids, r.ID); return nil }) }()
+	select {
+	case err := <-done:
+		if err != nil || strings.Join(ids, ",") != "a,b" {
+			t.Errorf("FIFO: records %v, %v; want a,b", ids, err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("FIFO: reading hung (the pipe was opened twice)")
 	}
 }
