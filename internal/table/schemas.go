@@ -64,7 +64,7 @@ type Alignment struct {
 	AlignedQuery  string  `parquet:"aligned_query"`
 	AlignedRef    string  `parquet:"aligned_ref"`
 	Organism      string  `parquet:"organism,dict" wtscan:"optional"`
-	Pairing       string  `parquet:"pairing,dict" wtscan:"optional"` // how the reference was chosen: gene, gene+organism, gene-fallback, pairs, all
+	Pairing       string  `parquet:"pairing,dict" wtscan:"optional"` // how the reference was chosen: gene, gene+organism, gene-fallback, gene+allele, pairs, all
 	Matrix        string  `parquet:"matrix,dict" wtscan:"optional"`
 	GapOpen       float64 `parquet:"gap_open" wtscan:"optional"`
 	GapExtend     float64 `parquet:"gap_extend" wtscan:"optional"`
