@@ -7,6 +7,10 @@
 // A record's gene is its `gene=NAME` header tag; without one, its id up to the
 // first '_' (PointFinder's gyrA_1_MH933946.1 is gene gyrA); otherwise the
 // whole id. An `organism=` tag lets one set hold a gene for several organisms.
+// A `kind=rna` tag makes a record a nucleotide target (an RNA gene), and
+// `kind=promoter upstream=N` a promoter region of N bases followed by its
+// gene's start; PointFinder folders say the same with RNA_genes.txt and
+// NAME-promoter-size-Nbp entries.
 package refset
 
 import (
@@ -15,22 +19,107 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/seqio"
 )
 
-// Reference is one wild-type protein.
+// Kinds of target: a protein (aligned as amino acids) or a nucleotide target
+// (aligned as nucleotides): an RNA gene, or a promoter region followed by the
+// start of its gene.
+const (
+	KindProtein  = "protein"
+	KindRNA      = "rna"
+	KindPromoter = "promoter"
+)
+
+// Molecules, as the tables name them: what a row's sequences and positions
+// count.
+const (
+	MoleculeProtein    = "protein"
+	MoleculeNucleotide = "nucleotide"
+)
+
+// Reference is one wild-type target: a protein, or a nucleotide target (an
+// RNA gene or a promoter region) whose sequence is Seq.
 type Reference struct {
 	ID       string
 	Gene     string
 	Organism string // empty when the header has no organism= tag
-	Protein  []byte // without a terminal '*'
+	Kind     string // KindProtein, KindRNA or KindPromoter
+	Protein  []byte // without a terminal '*'; nil for a nucleotide target
 	CDS      []byte // nil when the record was a protein
-	Source   string // file it came from
-	Record   int    // record number in that file
+	// Seq is a nucleotide target's sequence (upper case); nil for a protein.
+	Seq []byte
+	// Upstream is a promoter target's promoter length: Seq[:Upstream] lies
+	// before the gene's first base, which is position 1; Seq[Upstream-1] is
+	// position -1 (HGVS c.-1).
+	Upstream int
+	// CodingGene, for a promoter whose gene part is read as a protein target
+	// of its own, is that target's gene: calls on the promoter then stop at
+	// position -1 and the gene's changes are named on its protein.
+	CodingGene string
+	Source     string // file it came from
+	Record     int    // record number in that file
+}
+
+// Nucleotide reports whether the reference is a nucleotide target.
+func (r *Reference) Nucleotide() bool { return r.Kind == KindRNA || r.Kind == KindPromoter }
+
+// Molecule is MoleculeNucleotide for a nucleotide target, else
+// MoleculeProtein.
+func (r *Reference) Molecule() string {
+	if r.Nucleotide() {
+		return MoleculeNucleotide
+	}
+	return MoleculeProtein
+}
+
+// Residues is the sequence alignments run on: the protein, or a nucleotide
+// target's bases.
+func (r *Reference) Residues() []byte {
+	if r.Nucleotide() {
+		return r.Seq
+	}
+	return r.Protein
+}
+
+// Pos converts a 0-based index into Seq to the target's coordinate: 1-based
+// for RNA genes; for promoters, negative before the gene (-1 is the base just
+// before its first base) and 1-based from the gene's first base on (no
+// position 0, as in HGVS c.).
+func (r *Reference) Pos(i int) int {
+	if r.Kind == KindPromoter {
+		if i < r.Upstream {
+			return i - r.Upstream
+		}
+		return i - r.Upstream + 1
+	}
+	return i + 1
+}
+
+// Index is the inverse of Pos: the 0-based index into Seq of coordinate pos,
+// or -1 when pos is not on the target.
+func (r *Reference) Index(pos int) int {
+	i := pos - 1
+	if r.Kind == KindPromoter {
+		switch {
+		case pos < 0:
+			i = r.Upstream + pos
+		case pos > 0:
+			i = r.Upstream + pos - 1
+		default:
+			return -1
+		}
+	}
+	if i < 0 || i >= len(r.Residues()) {
+		return -1
+	}
+	return i
 }
 
 // Codon returns the CDS codon of 1-based protein position pos, or "" when the
@@ -48,20 +137,12 @@ func Codon(cds []byte, pos int) string {
 
 // Set is a loaded reference set.
 type Set struct {
-	Path  string
-	Refs  []*Reference // in file order (files sorted by name)
-	Files []string     // files read
-	// Skipped lists the targets of a PointFinder folder that are not read:
-	// RNA genes and promoters are nucleotide targets.
-	Skipped []Skipped
+	Path    string
+	Refs    []*Reference // in file order (files sorted by name)
+	Files   []string     // files read
 	byID    map[string]*Reference
 	byGene  map[string][]*Reference
 	alleles bool // a gene may have several untagged references (PointFinder folders)
-}
-
-// Skipped is a target of a reference folder that was not loaded, and why.
-type Skipped struct {
-	Gene, File, Why string
 }
 
 // Load reads a FASTA file or every *.fsa, *.fa, *.fasta, *.faa, *.fna file of
@@ -121,19 +202,7 @@ func (s *Set) readFile(f, gene string) error {
 		if gene != "" {
 			ref.Gene = gene
 		}
-		if prev, dup := s.byID[ref.ID]; dup {
-			return fmt.Errorf("references %s record %d (%q): duplicate id (also %s record %d)", f, rec.N, ref.ID, prev.Source, prev.Record)
-		}
-		for _, other := range s.byGene[ref.Gene] {
-			if other.Organism == ref.Organism && !s.alleles {
-				return fmt.Errorf("references %s record %d (%q): gene %s%s already has reference %q (%s record %d); give each an organism= tag or remove one",
-					f, rec.N, ref.ID, ref.Gene, orgText(ref.Organism), other.ID, other.Source, other.Record)
-			}
-		}
-		s.Refs = append(s.Refs, ref)
-		s.byID[ref.ID] = ref
-		s.byGene[ref.Gene] = append(s.byGene[ref.Gene], ref)
-		return nil
+		return s.add(ref, f, rec.N)
 	})
 }
 
@@ -142,13 +211,25 @@ func fileExists(p string) bool {
 	return err == nil && !st.IsDir()
 }
 
-// NucleotideTarget reports whether a PointFinder target is read as
-// nucleotides, not as a protein: an RNA gene (listed in RNA_genes.txt) or a
-// promoter region (named gene-promoter-size-Nbp).
-func NucleotideTarget(gene string, rnaGenes map[string]bool) bool {
-	low := strings.ToLower(gene)
-	return rnaGenes[gene] || strings.Contains(low, "-promoter-size-") || strings.Contains(low, "_promoter_size_")
+// PointFinderTarget reads a PointFinder target name (genes.txt, a Gene_ID
+// up to its first '_', or a file name without .fsa): a promoter region
+// "fabG1-promoter-size-223bp" (or "idsA2_promoter_size_181bp") is gene
+// "fabG1-promoter" of kind KindPromoter with upstream 223; a name listed in
+// RNA_genes.txt is KindRNA; anything else is a protein.
+func PointFinderTarget(name string, rnaGenes map[string]bool) (gene, kind string, upstream int) {
+	if m := promoterName.FindStringSubmatch(name); m != nil {
+		n, err := strconv.Atoi(m[2])
+		if err == nil && n > 0 {
+			return m[1] + "-promoter", KindPromoter, n
+		}
+	}
+	if rnaGenes[name] {
+		return name, KindRNA, 0
+	}
+	return name, KindProtein, 0
 }
+
+var promoterName = regexp.MustCompile(`^(.+?)[-_]promoter[-_]size[-_](\d+)bp$`)
 
 // ReadPointFinderList reads genes.txt or RNA_genes.txt: one name per line;
 // blank lines and '#' comments skipped. A missing file is an empty list.
@@ -172,8 +253,13 @@ func ReadPointFinderList(path string) ([]string, error) {
 // loadPointFinder reads a PointFinder species folder as its authors define
 // it: the targets are the names in genes.txt, each read from NAME.fsa (the
 // species-wide SPECIES.fsa repeats them and is not read; retired_genes/ is
-// not read). RNA genes (RNA_genes.txt) and promoters are nucleotide targets
-// and are listed in Skipped. A gene file may hold several alleles (the
+// not read). RNA genes (RNA_genes.txt) are nucleotide targets; a promoter
+// entry (NAME-promoter-size-Nbp) is a nucleotide target of N bases before
+// its gene's start, followed by the gene or its beginning. When that gene
+// part is a whole coding sequence and the folder has no target of the gene,
+// it is also read as a protein target named after the gene (embA from
+// embA-promoter-size-115bp), where PointFinder's amino-acid rows for the
+// entry are matched. A gene file may hold several alleles (the
 // Campylobacter gyrA of C. jejuni and C. coli): each is a reference of the
 // gene, and a query is paired with the allele extract found it by.
 func loadPointFinder(dir string) (*Set, error) {
@@ -192,6 +278,10 @@ func loadPointFinder(dir string) (*Set, error) {
 	for _, g := range rna {
 		isRNA[g] = true
 	}
+	listed := map[string]bool{}
+	for _, g := range genes {
+		listed[g] = true
+	}
 	s := newSet(dir)
 	s.alleles = true
 	seen := map[string]bool{}
@@ -208,22 +298,102 @@ func loadPointFinder(dir string) (*Set, error) {
 				return nil, fmt.Errorf("references: %s lists gene %q but %s is missing", filepath.Join(dir, "genes.txt"), g, f)
 			}
 		}
-		if NucleotideTarget(g, isRNA) {
-			why := "RNA gene (RNA_genes.txt): a nucleotide target"
-			if !isRNA[g] {
-				why = "promoter region: a nucleotide target"
-			}
-			s.Skipped = append(s.Skipped, Skipped{Gene: g, File: f, Why: why})
-			continue
-		}
-		if err := s.readFile(f, g); err != nil {
+		gene, kind, upstream := PointFinderTarget(g, isRNA)
+		if err := s.readTarget(f, gene, kind, upstream, listed); err != nil {
 			return nil, err
 		}
 	}
-	if len(s.Refs) == 0 {
-		return nil, fmt.Errorf("references: %s holds no protein-coding targets (%d nucleotide targets skipped)", dir, len(s.Skipped))
-	}
 	return s, nil
+}
+
+// readTarget reads the records of a PointFinder target file as gene of kind.
+func (s *Set) readTarget(f, gene, kind string, upstream int, listed map[string]bool) error {
+	if kind == KindProtein {
+		return s.readFile(f, gene)
+	}
+	s.Files = append(s.Files, f)
+	return seqio.Read(f, seqio.Options{}, func(rec seqio.Record) error {
+		where := fmt.Sprintf("references %s record %d (%q)", f, rec.N, rec.ID)
+		ref, err := nucleotideRecord(where, rec, kind, upstream)
+		if err != nil {
+			return err
+		}
+		ref.Gene, ref.Source, ref.Record = gene, f, rec.N
+		if err := s.add(ref, f, rec.N); err != nil {
+			return err
+		}
+		if kind != KindPromoter {
+			return nil
+		}
+		stem := strings.TrimSuffix(gene, "-promoter")
+		if listed[stem] || len(s.byGene[stem]) > 0 {
+			return nil // the folder has the gene as a target of its own
+		}
+		cds := ref.Seq[upstream:]
+		prot := gencode.Translate(cds, true)
+		if n := len(prot); n > 0 && prot[n-1] == '*' {
+			prot = prot[:n-1]
+		}
+		if len(cds)%3 != 0 || len(prot) < minCodingPart || !isStartCodon(cds) || strings.IndexByte(string(prot), '*') >= 0 {
+			return nil // only the gene's beginning, or not a coding sequence: called as nucleotides
+		}
+		ref.CodingGene = stem
+		p := &Reference{ID: ref.ID + CodingSuffix, Gene: stem, Kind: KindProtein, Protein: prot, CDS: cds, Source: f, Record: rec.N}
+		return s.add(p, f, rec.N)
+	})
+}
+
+// CodingSuffix ends the id of the protein target made from a promoter
+// entry's gene part.
+const CodingSuffix = ":cds"
+
+// minCodingPart is the shortest gene part (in codons) of a promoter entry
+// read as a protein target.
+const minCodingPart = 30
+
+func isStartCodon(cds []byte) bool {
+	if len(cds) < 3 {
+		return false
+	}
+	c := string(cds[:3])
+	return c == "ATG" || c == "GTG" || c == "TTG"
+}
+
+// nucleotideRecord checks a nucleotide target's record.
+func nucleotideRecord(where string, rec seqio.Record, kind string, upstream int) (*Reference, error) {
+	seq := []byte(strings.ToUpper(string(rec.Seq)))
+	if len(seq) == 0 {
+		return nil, fmt.Errorf("%s: empty sequence", where)
+	}
+	if pos, c, bad := seqio.DNA.Check(seq); bad {
+		return nil, fmt.Errorf("%s: character %q at position %d is not a nucleotide code (a %s target is read as nucleotides)", where, c, pos, kind)
+	}
+	if kind == KindPromoter && upstream >= len(seq) {
+		return nil, fmt.Errorf("%s: a promoter of %d bases needs a longer sequence than %d bases (promoter, then the gene's start)", where, upstream, len(seq))
+	}
+	return &Reference{ID: rec.ID, Organism: rec.Tag("organism"), Kind: kind, Seq: seq, Upstream: upstream}, nil
+}
+
+// add adds a reference, refusing a repeated id or a second reference of a
+// gene for one organism (unless the set holds alleles).
+func (s *Set) add(ref *Reference, f string, n int) error {
+	if prev, dup := s.byID[ref.ID]; dup {
+		return fmt.Errorf("references %s record %d (%q): duplicate id (also %s record %d)", f, n, ref.ID, prev.Source, prev.Record)
+	}
+	for _, other := range s.byGene[ref.Gene] {
+		if other.Kind != ref.Kind {
+			return fmt.Errorf("references %s record %d (%q): gene %s is a %s target here but a %s target in %s record %d",
+				f, n, ref.ID, ref.Gene, ref.Kind, other.Kind, other.Source, other.Record)
+		}
+		if other.Organism == ref.Organism && !s.alleles {
+			return fmt.Errorf("references %s record %d (%q): gene %s%s already has reference %q (%s record %d); give each an organism= tag or remove one",
+				f, n, ref.ID, ref.Gene, orgText(ref.Organism), other.ID, other.Source, other.Record)
+		}
+	}
+	s.Refs = append(s.Refs, ref)
+	s.byID[ref.ID] = ref
+	s.byGene[ref.Gene] = append(s.byGene[ref.Gene], ref)
+	return nil
 }
 
 func orgText(o string) string {
@@ -245,8 +415,28 @@ func GeneOf(rec seqio.Record) string {
 }
 
 func fromRecord(file string, rec seqio.Record) (*Reference, error) {
-	ref := &Reference{ID: rec.ID, Gene: GeneOf(rec), Organism: rec.Tag("organism"), Source: file, Record: rec.N}
+	ref := &Reference{ID: rec.ID, Gene: GeneOf(rec), Organism: rec.Tag("organism"), Kind: KindProtein, Source: file, Record: rec.N}
 	where := fmt.Sprintf("references %s record %d (%q)", file, rec.N, rec.ID)
+	switch kind := rec.Tag("kind"); kind {
+	case "", KindProtein:
+	case KindRNA, KindPromoter:
+		upstream := 0
+		if kind == KindPromoter {
+			n, err := strconv.Atoi(rec.Tag("upstream"))
+			if err != nil || n < 1 {
+				return nil, fmt.Errorf("%s: kind=promoter needs upstream=N, the number of bases before the gene's start (got %q)", where, rec.Tag("upstream"))
+			}
+			upstream = n
+		}
+		nr, err := nucleotideRecord(where, rec, kind, upstream)
+		if err != nil {
+			return nil, err
+		}
+		nr.Gene, nr.Source, nr.Record = ref.Gene, file, rec.N
+		return nr, nil
+	default:
+		return nil, fmt.Errorf("%s: kind=%q: give kind=protein, kind=rna or kind=promoter", where, kind)
+	}
 	if seqio.LooksLikeDNA(rec.Seq) {
 		if pos, c, bad := seqio.DNA.Check(rec.Seq); bad {
 			return nil, fmt.Errorf("%s: character %q at position %d is not a nucleotide code", where, c, pos)
@@ -357,6 +547,10 @@ func (s *Set) ForGene(gene, organism string) (*Reference, string, error) {
 func (s *Set) Digest() string {
 	h := sha256.New()
 	for _, r := range s.Refs {
+		if r.Nucleotide() {
+			fmt.Fprintf(h, "%s\t%s\t%s\t%s:%d\t%s\n", r.ID, r.Gene, r.Organism, r.Kind, r.Upstream, r.Seq)
+			continue
+		}
 		fmt.Fprintf(h, "%s\t%s\t%s\t%s\n", r.ID, r.Gene, r.Organism, r.Protein)
 	}
 	return hex.EncodeToString(h.Sum(nil))
