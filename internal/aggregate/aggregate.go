@@ -7,7 +7,7 @@
 // Outputs in --out-dir (tables as .parquet, or .tsv with --tables tsv):
 //
 //   - cohort_mutations: every mutations row of the cohort, sorted by sample,
-//     gene, position, symbol, copy (a mutations/1 table).
+//     gene, position, symbol, copy (a mutations/2 table).
 //   - matrix: sample_id, num_found, num_known, then one column per change
 //     (symbol): 1 present, 0 absent, null (TSV: NA) where not covered.
 //   - gene_positions: gene, position, end_position, ref, alt, type, short,

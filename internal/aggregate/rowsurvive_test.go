@@ -8,8 +8,8 @@ import (
 	"github.com/wtscan/wtscan/internal/table"
 )
 
-// TestEveryMutationColumnSurvives: a mutations/1 row goes into
-// cohort_mutations (labelled mutations/1) with every column as subscan wrote
+// TestEveryMutationColumnSurvives: a mutations/2 row goes into
+// cohort_mutations (labelled mutations/2) with every column as subscan wrote
 // it — the combination rule and whether the sample meets it included.
 func TestEveryMutationColumnSurvives(t *testing.T) {
 	dir := t.TempDir()

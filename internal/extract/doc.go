@@ -5,7 +5,7 @@
 // writes one row per gene copy to the proteins table, plus an optional protein
 // FASTA.
 //
-// Output conventions (the proteins table, schema proteins/1):
+// Output conventions (the proteins table, schema proteins/2):
 //
 //   - protein is the translation of cds with genetic code 11, the first codon
 //     read as M when it is a start codon and the gene is not partial_start.

@@ -1,13 +1,26 @@
 package table
 
 // Schema names and versions of wtscan's tables. Adding a column keeps the
-// version; renaming or retyping one bumps it.
+// version; renaming or retyping one bumps it. Version 2 of every table holds
+// nucleotide targets (RNA genes, promoters) beside proteins: its molecule
+// column says which a row is, and sequences and positions count residues or
+// nucleotides accordingly.
 const (
-	SchemaProteins   = "proteins/1"
-	SchemaAlignments = "alignments/1"
-	SchemaMutations  = "mutations/1"
-	SchemaSites      = "sites/1"
+	SchemaProteins   = "proteins/2"
+	SchemaAlignments = "alignments/2"
+	SchemaMutations  = "mutations/2"
+	SchemaSites      = "sites/2"
 )
+
+// Molecule values: what a row's sequences and positions count. A TSV table
+// without the molecule column, or a row with it empty, is protein.
+const (
+	MoleculeProtein    = "protein"
+	MoleculeNucleotide = "nucleotide"
+)
+
+// IsNucleotide reports whether a molecule column value is nucleotide.
+func IsNucleotide(molecule string) bool { return molecule == MoleculeNucleotide }
 
 // Protein is one gene copy found in a sample (wtscan-extract).
 type Protein struct {
@@ -32,7 +45,8 @@ type Protein struct {
 	SeqHash          string  `parquet:"seq_hash"`
 	Frameshifts      string  `parquet:"frameshifts" wtscan:"optional"` // comma-separated reference positions, empty when none
 	Organism         string  `parquet:"organism,dict" wtscan:"optional"`
-	Insertions       string  `parquet:"insertions" wtscan:"optional"` // wtscan-extract: REFPOS:+LENGTH where homology resumes after an insertion (IS element) in the contig, comma-separated
+	Insertions       string  `parquet:"insertions" wtscan:"optional"`    // wtscan-extract: REFPOS:+LENGTH where homology resumes after an insertion (IS element) in the contig, comma-separated
+	Molecule         string  `parquet:"molecule,dict" wtscan:"optional"` // protein, or nucleotide for an RNA gene or promoter (then protein is empty, cds holds the copy's bases in the target's orientation and length_aa is 0)
 }
 
 // Alignment is one query × reference pair (wtscan-align). Score, Identity,
@@ -72,7 +86,8 @@ type Alignment struct {
 	PartialEnd    bool    `parquet:"partial_end" wtscan:"optional"`
 	QueryCDS      string  `parquet:"query_cds" wtscan:"optional"`
 	Frameshifts   string  `parquet:"frameshifts" wtscan:"optional"`
-	Query         string  `parquet:"query" wtscan:"optional"` // the whole query protein, so callers see residues outside the local alignment
+	Query         string  `parquet:"query" wtscan:"optional"`         // the whole query protein, so callers see residues outside the local alignment
+	Molecule      string  `parquet:"molecule,dict" wtscan:"optional"` // protein, or nucleotide (aligned bases, EDNAFULL; positions on the target's bases)
 }
 
 // Mutation is one change against the reference (wtscan-subscan).
@@ -98,18 +113,24 @@ type Mutation struct {
 	PMIDs          string  `parquet:"pmids"`
 	CatalogName    string  `parquet:"catalog_name,dict"`
 	CatalogVersion string  `parquet:"catalog_version,dict"`
-	RetainedPct    float64 `parquet:"retained_pct" wtscan:"optional"` // for nonsense/truncation: % of reference length kept
-	RequiredMut    string  `parquet:"required_mut" wtscan:"optional"` // combination rule(s) of the catalogue entries used (PointFinder Required_mut)
-	RequiredMet    bool    `parquet:"required_met" wtscan:"optional"` // false: known only in a combination this sample lacks (drug_classes then empty)
+	RetainedPct    float64 `parquet:"retained_pct" wtscan:"optional"`  // for nonsense/truncation: % of reference length kept
+	RequiredMut    string  `parquet:"required_mut" wtscan:"optional"`  // combination rule(s) of the catalogue entries used (PointFinder Required_mut)
+	RequiredMet    bool    `parquet:"required_met" wtscan:"optional"`  // false: known only in a combination this sample lacks (drug_classes then empty)
+	Molecule       string  `parquet:"molecule,dict" wtscan:"optional"` // protein (p. names, residue positions) or nucleotide (n. for RNA genes, c. for promoters, base positions; negative upstream of the gene)
+	Copies         int32   `parquet:"copies" wtscan:"optional"`        // copies of the gene called in the sample
+	CopiesWith     int32   `parquet:"copies_with" wtscan:"optional"`   // of those, copies carrying this change (a 23S change in 3 of 6 copies)
 }
 
 // Site is one sample × catalogue site (wtscan-subscan).
 type Site struct {
-	SampleID string `parquet:"sample_id,dict"`
-	Gene     string `parquet:"gene,dict"`
-	Position int32  `parquet:"position"`
-	Ref      string `parquet:"ref"`
-	Status   string `parquet:"status,dict"` // WT, MUT, NOT_COVERED, AMBIGUOUS
-	Observed string `parquet:"observed"`
-	Copy     int32  `parquet:"copy" wtscan:"optional"`
+	SampleID  string `parquet:"sample_id,dict"`
+	Gene      string `parquet:"gene,dict"`
+	Position  int32  `parquet:"position"`
+	Ref       string `parquet:"ref"`
+	Status    string `parquet:"status,dict"` // WT, MUT, NOT_COVERED, AMBIGUOUS
+	Observed  string `parquet:"observed"`
+	Copy      int32  `parquet:"copy" wtscan:"optional"`
+	Molecule  string `parquet:"molecule,dict" wtscan:"optional"` // protein or nucleotide, as in mutations
+	Copies    int32  `parquet:"copies" wtscan:"optional"`        // copies of the gene in the sample (rows of this sample, gene and position)
+	CopiesMut int32  `parquet:"copies_mut" wtscan:"optional"`    // of those, copies with status MUT at the site
 }

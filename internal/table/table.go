@@ -117,6 +117,15 @@ func SchemaName(s string) (name string, version int, err error) {
 }
 
 // checkSchema compares a file's schema metadata with what the reader wants.
+// versionNews says what a schema version changed, for the message a reader
+// gives on meeting an older table.
+var versionNews = map[string]string{
+	SchemaProteins:   "version 2 adds nucleotide targets and the molecule column",
+	SchemaAlignments: "version 2 adds nucleotide targets and the molecule column",
+	SchemaMutations:  "version 2 adds nucleotide changes and the molecule, copies and copies_with columns",
+	SchemaSites:      "version 2 adds nucleotide sites and the molecule, copies and copies_mut columns",
+}
+
 func checkSchema(path, got, want string) error {
 	wn, wv, err := SchemaName(want)
 	if err != nil {
@@ -132,8 +141,11 @@ func checkSchema(path, got, want string) error {
 	if gn != wn {
 		return fmt.Errorf("%s: is a %s table, expected %s", path, gn, wn)
 	}
+	if gv < wv {
+		return fmt.Errorf("%s: %s table version %d was written by an older wtscan; this one reads version %d (%s): rerun the step that made it", path, gn, gv, wv, versionNews[wn+"/"+strconv.Itoa(wv)])
+	}
 	if gv != wv {
-		return fmt.Errorf("%s: %s table version %d, this wtscan reads version %d", path, gn, gv, wv)
+		return fmt.Errorf("%s: %s table version %d, this wtscan reads version %d (written by a newer wtscan?)", path, gn, gv, wv)
 	}
 	return nil
 }
