@@ -62,3 +62,32 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExtractNucleotide: the E. coli PointFinder folder searched in one
+// 5.5 Mb assembly (MGH78578, xz-compressed), on one thread, reading and
+// writing included: its 8 proteins alone, then with its nucleotide targets
+// (23S, 16S-rrsB, 16S-rrsC, 16S-rrsH, ampC promoter). Issue 16 allows the
+// nucleotide targets to add at most half to the time of the proteins alone.
+func BenchmarkExtractNucleotide(b *testing.B) {
+	asm := kpnPath(b, "MGH78578")
+	for _, tt := range []struct {
+		name string
+		keep func(gene string) bool
+	}{
+		{"proteins", func(g string) bool {
+			return !strings.HasPrefix(g, "16S") && !strings.HasPrefix(g, "23S") && !strings.Contains(g, "promoter")
+		}},
+		{"proteins+nucleotide", nil},
+	} {
+		refs := pointFinderSpecies(b, "escherichia_coli", tt.keep)
+		out := filepath.Join(b.TempDir(), "p.parquet")
+		b.Run(tt.name, func(b *testing.B) {
+			for b.Loop() {
+				var sink strings.Builder
+				if code := Main(context.Background(), []string{"-a", asm, "-s", "MGH78578", "-r", refs, "-o", out, "-j", "1", "--log-format", "json"}, nil, &sink, &sink); code != 0 {
+					b.Fatalf("exit %d: %s", code, sink.String())
+				}
+			}
+		})
+	}
+}

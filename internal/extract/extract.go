@@ -28,7 +28,7 @@ type CLI struct {
 	Samples     string  `type:"existingfile" help:"Batch mode: a TSV sample sheet with columns sample_id, assembly and optional annotation, organism, hits, hits_format."`
 	References  string  `short:"r" required:"" type:"path" help:"Wild-type references: protein or CDS FASTA (gene= and organism= tags), or a folder such as a PointFinder species folder."`
 	Out         string  `short:"o" required:"" type:"path" help:"Output proteins table (.parquet, .tsv, .tsv.gz)."`
-	Faa         string  `type:"path" help:"Also write the proteins as FASTA (.faa/.fa/.fasta, .gz ok); headers are >SAMPLE|GENE|COPY gene=GENE copy=N sample_id=SAMPLE reference_id=REF location=CONTIG:START..END(STRAND)."`
+	Faa         string  `type:"path" help:"Also write the proteins as FASTA (.faa/.fa/.fasta, .gz ok); headers are >SAMPLE|GENE|COPY gene=GENE copy=N sample_id=SAMPLE reference_id=REF location=CONTIG:START..END(STRAND). Protein rows only: nucleotide targets (RNA genes, promoters) have their bases in the table's cds column."`
 	Annotation  string  `type:"existingfile" help:"Take genes from this annotation instead of searching: GFF3 (.gff, .gff3) or GenBank (.gb, .gbk, .gbff; .gz ok)."`
 	Hits        string  `type:"existingfile" help:"Take gene locations from this hit table (see --hits-format) and extract the genes there."`
 	HitsFormat  string  `enum:"abricate,rgi,amrfinder," default:"" help:"Format of --hits: abricate, rgi or amrfinder."`
@@ -312,12 +312,12 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 			return res
 		}
 	}
-	var loci []*locus
+	var loci, ntLoci []*locus
 	searched := false
 	switch {
 	case s.Assembly != "" && ann == nil && s.Hits == "":
 		// Searching: contig by contig as they are read (memory bounded by the largest).
-		contigs, loci, err = ix.searchAssembly(s.Assembly, threads, opt.MaxContig, opt.MinIdentity)
+		contigs, loci, ntLoci, err = ix.searchAssembly(s.Assembly, threads, opt.MaxContig, opt.MinIdentity)
 		searched = true
 	case s.Assembly != "":
 		contigs, err = readAssembly(s.Assembly, opt.MaxContig)
@@ -340,7 +340,12 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 		method = s.HitsFormat
 		loci, err = ix.fromHits(newAligner(), contigs, s.Hits, s.HitsFormat)
 	case !searched:
-		loci = ix.searchAll(contigs, threads)
+		loci, ntLoci = ix.searchAll(contigs, threads, true)
+	}
+	if !searched && (ann != nil || s.Hits != "") {
+		// Annotations name rRNAs unreliably and hit tables hold none: nucleotide
+		// targets are searched on the contigs whatever the mode.
+		_, ntLoci = ix.searchAll(contigs, threads, false)
 	}
 	if err != nil {
 		res.err = err
@@ -354,6 +359,7 @@ func runSample(ic *indexCache, s Sample, opt Options, threads int) sampleResult 
 		loci = mergeDisrupted(bestLoci(loci, contigs), lens)
 	}
 	loci = bestLoci(loci, contigs)
+	loci = append(loci, bestNtLoci(ntLoci, ix.refs, contigs)...)
 	var kept []*locus
 	for _, l := range loci {
 		switch {
@@ -397,18 +403,26 @@ func dropParalogs(loci []*locus, ix *index, maxDrop float64) ([]*locus, int) {
 	return kept, dropped
 }
 
-// searchAll searches every contig, threads at a time.
-func (ix *index) searchAll(contigs []contig, threads int) []*locus {
+// searchAll searches every contig, threads at a time, for the nucleotide
+// targets and, when proteins is set, for the proteins.
+func (ix *index) searchAll(contigs []contig, threads int, proteins bool) (loci, ntLoci []*locus) {
+	if ix.nt == nil && !proteins {
+		return nil, nil
+	}
 	per := make([][]*locus, len(contigs))
+	perNt := make([][]*locus, len(contigs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < min(threads, len(contigs)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a := newAligner()
+			a, na := newAligner(), &ntAligner{}
 			for i := range next {
-				per[i] = ix.searchContig(a, contigs[i].seq, i)
+				if proteins {
+					per[i] = ix.searchContig(a, contigs[i].seq, i)
+				}
+				perNt[i] = ix.nt.searchContig(na, contigs[i].seq, i)
 			}
 		}()
 	}
@@ -417,11 +431,11 @@ func (ix *index) searchAll(contigs []contig, threads int) []*locus {
 	}
 	close(next)
 	wg.Wait()
-	var all []*locus
-	for _, p := range per {
-		all = append(all, p...)
+	for i := range per {
+		loci = append(loci, per[i]...)
+		ntLoci = append(ntLoci, perNt[i]...)
 	}
-	return all
+	return loci, ntLoci
 }
 
 // span returns a locus's 1-based forward-strand extent on a contig of length n.
@@ -473,7 +487,10 @@ func bestLoci(loci []*locus, contigs []contig) []*locus {
 }
 
 // makeRows turns loci into table rows: copies numbered 1..n per gene in
-// contig order and position, rows ordered by gene and copy.
+// contig order and position, rows ordered by gene and copy. A nucleotide
+// target's row holds the copy's bases in the target's orientation as its cds
+// (no protein, length_aa 0, translation_table 0, method search: such targets
+// are always searched) and its seq_hash is that of the bases.
 func makeRows(s Sample, ix *index, contigs []contig, loci []*locus, method string) []table.Protein {
 	sort.Slice(loci, func(i, j int) bool {
 		a, b := loci[i], loci[j]
@@ -506,17 +523,28 @@ func makeRows(s Sample, ix *index, contigs []contig, loci []*locus, method strin
 				cds = gencode.ReverseComplement(cds)
 			}
 		}
+		copyOf[ref.Gene]++
+		org := s.Organism
+		if org == "" {
+			org = ref.Organism
+		}
+		if ref.Nucleotide() {
+			sum := sha256.Sum256(cds)
+			rows = append(rows, table.Protein{
+				SampleID: s.ID, Gene: ref.Gene, Copy: copyOf[ref.Gene], ReferenceID: ref.ID,
+				Contig: c.id, Start: int64(start), End: int64(end), Strand: string(l.strand),
+				CDS: string(cds), PartialStart: l.partialStart, PartialEnd: l.partialEnd,
+				Method: "search", HitIdentity: round2(l.identity), HitCoverage: round2(l.coverage),
+				SeqHash: hex.EncodeToString(sum[:]), Organism: org, Molecule: table.MoleculeNucleotide,
+			})
+			continue
+		}
 		prot := gencode.Translate(cds, !l.partialStart)
 		stops := int32(strings.Count(string(prot), "*"))
 		length := int32(len(prot))
 		if !l.partialEnd && len(prot) > 0 && prot[len(prot)-1] == '*' {
 			stops--
 			length--
-		}
-		copyOf[ref.Gene]++
-		org := s.Organism
-		if org == "" {
-			org = ref.Organism
 		}
 		fs := make([]string, len(l.frameshifts))
 		for i, p := range l.frameshifts {
@@ -530,7 +558,7 @@ func makeRows(s Sample, ix *index, contigs []contig, loci []*locus, method strin
 			PartialStart: l.partialStart, PartialEnd: l.partialEnd, InternalStops: stops,
 			Method: method, HitIdentity: round2(l.identity), HitCoverage: round2(l.coverage),
 			SeqHash: hex.EncodeToString(sum[:]), Frameshifts: strings.Join(fs, ","), Organism: org,
-			Insertions: strings.Join(l.insertions, ","),
+			Insertions: strings.Join(l.insertions, ","), Molecule: table.MoleculeProtein,
 		})
 	}
 	return rows
@@ -577,7 +605,7 @@ func writeOutputs(args []string, out, faa string, rows []table.Protein, inputs [
 
 // WriteFASTA writes rows as protein FASTA: one record per gene copy with the
 // id SAMPLE|GENE|COPY and gene=, copy=, sample_id=, reference_id= and
-// location= tags (gzip when name ends in .gz).
+// location= tags (gzip when name ends in .gz). Nucleotide rows are left out.
 func WriteFASTA(w io.Writer, name string, rows []table.Protein) error {
 	var closer io.Closer
 	if strings.HasSuffix(name, ".gz") {
@@ -586,6 +614,9 @@ func WriteFASTA(w io.Writer, name string, rows []table.Protein) error {
 	}
 	fw := seqio.NewWriter(w)
 	for _, r := range rows {
+		if table.IsNucleotide(r.Molecule) {
+			continue
+		}
 		id := fmt.Sprintf("%s|%s|%d", r.SampleID, r.Gene, r.Copy)
 		desc := fmt.Sprintf("gene=%s copy=%d sample_id=%s reference_id=%s location=%s:%d..%d(%s)", r.Gene, r.Copy, r.SampleID, r.ReferenceID, r.Contig, r.Start, r.End, r.Strand)
 		if err := fw.Write(id, desc, []byte(r.Protein)); err != nil {

@@ -157,7 +157,7 @@ func (ix *index) matchProtein(a *aligner, prot []byte, name string) (int, hit, b
 		}
 	}
 	for i, r := range ix.refs {
-		if base != "" && strings.ToLower(r.Gene) == base {
+		if !r.Nucleotide() && base != "" && strings.ToLower(r.Gene) == base {
 			cand[i] = true
 		}
 	}
@@ -210,7 +210,7 @@ func (ix *index) fromHits(a *aligner, contigs []contig, path, format string) ([]
 	res := newResolver(contigs, nil)
 	maxRef := 0
 	for _, r := range ix.refs {
-		maxRef = max(maxRef, len(r.Protein))
+		maxRef = max(maxRef, len(r.Protein)) // 0 for a nucleotide target: those are searched on whole contigs
 	}
 	pad := 3*maxRef + 3000
 	var out []*locus

@@ -41,17 +41,24 @@ type seedEntry struct {
 	ref, pos int32
 }
 
-// index is a k-mer index of the reference proteins (CSR layout).
+// index is a k-mer index of the reference proteins (CSR layout), and nt
+// that of the nucleotide targets among refs (nil when there are none).
+// Loci name their reference by its place in refs, whatever its kind; only
+// protein references have seeds here (a nucleotide target's Protein is nil).
 type index struct {
 	refs []*refset.Reference
 	offs []int32 // seedSpace+1
 	ents []seedEntry
+	nt   *ntIndex
 }
 
 func newIndex(refs []*refset.Reference) *index {
-	ix := &index{refs: refs, offs: make([]int32, seedSpace+1)}
+	ix := &index{refs: refs, offs: make([]int32, seedSpace+1), nt: newNtIndex(refs)}
 	each := func(fn func(code int, r, p int32)) {
 		for ri, ref := range refs {
+			if ref.Nucleotide() {
+				continue
+			}
 			kmers(ref.Protein, func(code, p int) { fn(code, int32(ri), int32(p)) })
 		}
 	}
