@@ -3,12 +3,18 @@ package extract
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wtscan/wtscan/internal/gencode"
+	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
 )
 
@@ -63,4 +69,180 @@ func pointFinderSpecies(tb testing.TB, species string, keep func(gene string) bo
 		}
 	}
 	return dst
+}
+
+// plant is a nucleotide target copy put into a synthetic contig.
+type plant struct {
+	gene         string
+	contig       string
+	start, end   int64 // 1-based, forward strand
+	strand       string
+	copy         int32
+	cds          string // the copy's bases in the target's orientation
+	identity     float64
+	coverage     float64
+	partialStart bool
+	partialEnd   bool
+}
+
+// TestNucleotidePlanted plants copies of E. coli's 23S, 16S-rrsB and ampC
+// promoter (PointFinder v3.0.0) in random contigs — on both strands, cut by a
+// contig edge at either end, and one with substitutions and indels — and
+// checks that every copy is found where it was put, with its strand, copy
+// number, identity, coverage and bases.
+func TestNucleotidePlanted(t *testing.T) {
+	folder := pointFinderSpecies(t, "escherichia_coli", nil)
+	set, err := refset.Load(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seqOf := func(gene string) []byte {
+		rs := set.Gene(gene)
+		if len(rs) != 1 || !rs[0].Nucleotide() {
+			t.Fatalf("gene %s: %d references, want one nucleotide target", gene, len(rs))
+		}
+		return rs[0].Seq
+	}
+	s23, s16, amp := seqOf("23S"), seqOf("16S-rrsB"), seqOf("ampC-promoter")
+	if len(s23) != 2904 || len(s16) != 1542 || len(amp) != 145 { // the lengths of the v3.0.0 records
+		t.Fatalf("target lengths %d, %d, %d", len(s23), len(s16), len(amp))
+	}
+	bg := randomDNA(100000)
+	next := 0
+	random := func(n int) []byte { next += n; return bg[next-n : next] }
+
+	// The edited 23S: five substitutions (A→C, C→G, G→T, T→A), three bases
+	// deleted after base 1500 and two inserted after base 2200.
+	edited := append([]byte(nil), s23...)
+	for _, p := range []int{300, 700, 1100, 1900, 2600} {
+		edited[p] = map[byte]byte{'A': 'C', 'C': 'G', 'G': 'T', 'T': 'A'}[edited[p]]
+	}
+	edited = append(append(append(append([]byte(nil), edited[:1500]...), edited[1503:2200]...), "GA"...), edited[2200:]...)
+	// alignment columns: 2904 target bases (3 of them against gaps) + 2 inserted; identical: 2904 - 3 - 5
+	editedIdentity := round2(100 * float64(2904-3-5) / float64(2904+2))
+
+	var contigs []string
+	var want []plant
+	type part struct {
+		seq   []byte
+		p     *plant
+		minus bool
+	}
+	build := func(name string, parts ...part) {
+		var c []byte
+		for _, pt := range parts {
+			if pt.p != nil {
+				pt.p.contig = name
+				pt.p.start, pt.p.end = int64(len(c)+1), int64(len(c)+len(pt.seq))
+				pt.p.strand = "+"
+				pt.p.cds = string(pt.seq)
+				if pt.minus {
+					pt.p.strand = "-"
+					pt.seq = gencode.ReverseComplement(pt.seq)
+				}
+				want = append(want, *pt.p)
+			}
+			c = append(c, pt.seq...)
+		}
+		contigs = append(contigs, ">"+name+"\n"+string(c)+"\n")
+	}
+	full := func(gene string, copy int32) *plant {
+		return &plant{gene: gene, copy: copy, identity: 100, coverage: 100}
+	}
+	build("c1",
+		part{random(1000), nil, false}, part{s23, full("23S", 1), false},
+		part{random(4000), nil, false}, part{s16, full("16S-rrsB", 1), true},
+		part{random(5000), nil, false}, part{amp, full("ampC-promoter", 1), false},
+		part{random(2000), nil, false})
+	build("c2",
+		part{random(2000), nil, false},
+		part{edited, &plant{gene: "23S", copy: 2, identity: editedIdentity, coverage: 100}, true},
+		part{random(3000), nil, false},
+		// the contig ends 1,000 bases into a 16S: cut at its 3' end
+		part{s16[:1000], &plant{gene: "16S-rrsB", copy: 2, identity: 100, coverage: round2(100 * 1000.0 / 1542), partialEnd: true}, false})
+	build("c3",
+		// the contig starts 904 bases into a 23S: cut at its 5' end
+		part{s23[904:], &plant{gene: "23S", copy: 3, identity: 100, coverage: round2(100 * 2000.0 / 2904), partialStart: true}, false},
+		part{random(3000), nil, false}, part{amp, full("ampC-promoter", 2), true},
+		part{random(3000), nil, false})
+	build("c4",
+		part{random(3000), nil, false},
+		// on the reverse strand, the contig's end cuts the 16S's first 442 bases
+		part{s16[442:], &plant{gene: "16S-rrsB", copy: 3, identity: 100, coverage: round2(100 * 1100.0 / 1542), partialStart: true}, true})
+
+	dir := t.TempDir()
+	asm := write(t, dir, "planted.fna", strings.Join(contigs, ""))
+	var outs []string
+	for _, threads := range []string{"1", "2"} {
+		out := filepath.Join(dir, "p"+threads+".tsv")
+		if code, stderr := run(t, "-a", asm, "-s", "S1", "-r", folder, "-o", out, "-j", threads); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		outs = append(outs, out)
+	}
+	a, _ := os.ReadFile(outs[0])
+	b, _ := os.ReadFile(outs[1])
+	if !bytes.Equal(a, b) {
+		t.Error("output differs between -j 1 and -j 2")
+	}
+	rows := readRows(t, outs[0])
+	byGene := map[string][]table.Protein{}
+	for _, r := range rows {
+		byGene[r.Gene] = append(byGene[r.Gene], r)
+	}
+	for _, g := range []string{"23S", "16S-rrsB", "ampC-promoter"} {
+		var n int
+		for _, w := range want {
+			if w.gene == g {
+				n++
+			}
+		}
+		if len(byGene[g]) != n {
+			t.Errorf("%s: %d rows, want %d", g, len(byGene[g]), n)
+		}
+	}
+	for _, w := range want {
+		var got *table.Protein
+		for i, r := range byGene[w.gene] {
+			if r.Copy == w.copy {
+				got = &byGene[w.gene][i]
+			}
+		}
+		name := fmt.Sprintf("%s copy %d", w.gene, w.copy)
+		if got == nil {
+			t.Errorf("%s (%s:%d..%d%s): not found", name, w.contig, w.start, w.end, w.strand)
+			continue
+		}
+		g := *got
+		if g.Contig != w.contig || g.Start != w.start || g.End != w.end || g.Strand != w.strand {
+			t.Errorf("%s at %s:%d..%d(%s), want %s:%d..%d(%s)", name, g.Contig, g.Start, g.End, g.Strand, w.contig, w.start, w.end, w.strand)
+		}
+		if g.HitIdentity != w.identity || g.HitCoverage != w.coverage || g.PartialStart != w.partialStart || g.PartialEnd != w.partialEnd {
+			t.Errorf("%s: identity %.2f coverage %.2f partial %v/%v, want %.2f %.2f %v/%v", name,
+				g.HitIdentity, g.HitCoverage, g.PartialStart, g.PartialEnd, w.identity, w.coverage, w.partialStart, w.partialEnd)
+		}
+		sum := sha256.Sum256([]byte(w.cds))
+		if g.CDS != w.cds || g.SeqHash != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: cds of %d bases (hash %.12s), want the %d planted", name, len(g.CDS), g.SeqHash, len(w.cds))
+		}
+		if g.Molecule != table.MoleculeNucleotide || g.Protein != "" || g.LengthAA != 0 || g.TranslationTable != 0 || g.Method != "search" {
+			t.Errorf("%s: molecule %q protein %q length_aa %d table %d method %q", name, g.Molecule, g.Protein, g.LengthAA, g.TranslationTable, g.Method)
+		}
+	}
+	// 16S-rrsC differs from 16S-rrsB at a few bases: it reports the same three copies.
+	rc, rb := byGene["16S-rrsC"], byGene["16S-rrsB"]
+	if len(rc) != len(rb) {
+		t.Errorf("16S-rrsC: %d rows, want the %d 16S copies", len(rc), len(rb))
+	}
+	for i := 0; i < min(len(rc), len(rb)); i++ {
+		if rc[i].Contig != rb[i].Contig || rc[i].Start != rb[i].Start || rc[i].End != rb[i].End || rc[i].Strand != rb[i].Strand {
+			t.Errorf("16S-rrsC copy %d at %s:%d..%d(%s), 16S-rrsB's at %s:%d..%d(%s)", rc[i].Copy,
+				rc[i].Contig, rc[i].Start, rc[i].End, rc[i].Strand, rb[i].Contig, rb[i].Start, rb[i].End, rb[i].Strand)
+		}
+	}
+	for _, r := range rows {
+		if r.Molecule == "" {
+			t.Errorf("%s copy %d: molecule empty", r.Gene, r.Copy)
+		}
+	}
 }
