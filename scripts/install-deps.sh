@@ -11,7 +11,7 @@ packages=(
   kleborate-examples # four complete K. pneumoniae assemblies (real-genome tests, demo)
   kleborate         # K. pneumoniae wild-type reference sequences (demo references)
   resfinder-example # the PointFinder database v3.0.0 as distributed (real-database tests), ResFinder's example isolates (peers-resfinder.sh)
-  ncbi-blast+       # tblastn: a peer in the extract benchmark
+  ncbi-blast+       # tblastn: a peer in the extract benchmark; blastn: the oracle of the rRNA copies (extract TestNucleotideKlebsiella)
   python3-scipy     # fisher_exact: oracle for the co-occurrence statistics
   python3-statsmodels # multipletests: oracle for Benjamini-Hochberg
   xz-utils

@@ -8,12 +8,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/seqio"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
 )
@@ -243,6 +247,101 @@ func TestNucleotidePlanted(t *testing.T) {
 	for _, r := range rows {
 		if r.Molecule == "" {
 			t.Errorf("%s copy %d: molecule empty", r.Gene, r.Copy)
+		}
+	}
+}
+
+// TestNucleotideKlebsiella searches the four K. pneumoniae genomes of
+// kleborate-examples with the E. coli PointFinder folder and checks every
+// 23S and 16S copy against blastn (ncbi-blast+): the copies are the blastn
+// hits covering at least 90 % of the E. coli record, at the same places and
+// strands (K. pneumoniae carries 8 rRNA operons; these complete genomes have
+// all 8). 16S-rrsC and 16S-rrsH report the copies 16S-rrsB does.
+func TestNucleotideKlebsiella(t *testing.T) {
+	if testing.Short() {
+		t.Skip("four 5.5 Mb genomes; run without -short")
+	}
+	blastn := testdata.Command(t, "blastn", "ncbi-blast+")
+	folder := pointFinderSpecies(t, "escherichia_coli", nil)
+	dir := t.TempDir()
+	sheet := "sample_id\tassembly\n"
+	for _, s := range kpnAssemblies {
+		sheet += s + "\t" + kpnPath(t, s) + "\n"
+	}
+	samples := write(t, dir, "samples.tsv", sheet)
+	out := filepath.Join(dir, "p.tsv")
+	if code, stderr := run(t, "--samples", samples, "-r", folder, "-o", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	type copyAt struct {
+		contig     string
+		start, end int64
+		strand     string
+	}
+	found := map[string][]copyAt{} // sample + " " + gene
+	for _, r := range readRows(t, out) {
+		if r.Molecule == table.MoleculeNucleotide {
+			k := r.SampleID + " " + r.Gene
+			found[k] = append(found[k], copyAt{r.Contig, r.Start, r.End, r.Strand})
+		}
+	}
+	order := func(a, b copyAt) int {
+		if c := strings.Compare(a.contig, b.contig); c != 0 {
+			return c
+		}
+		return int(a.start - b.start)
+	}
+	for _, s := range kpnAssemblies {
+		// blastn reads plain FASTA: the assembly unpacked.
+		recs, err := seqio.ReadAll(kpnPath(t, s), seqio.Options{Alphabet: seqio.DNA})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fa strings.Builder
+		for _, r := range recs {
+			fa.WriteString(">" + r.ID + "\n" + string(r.Seq) + "\n")
+		}
+		subject := write(t, dir, s+".fna", fa.String())
+		for _, gene := range []string{"23S", "16S-rrsB"} {
+			cmd := exec.Command(blastn, "-query", filepath.Join(folder, gene+".fsa"), "-subject", subject,
+				"-outfmt", "6 sseqid sstart send sstrand qstart qend qlen", "-evalue", "1e-20")
+			text, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("blastn %s %s: %v", s, gene, err)
+			}
+			var want []copyAt
+			for _, line := range strings.Split(strings.TrimSpace(string(text)), "\n") {
+				f := strings.Split(line, "\t")
+				if len(f) != 7 {
+					continue
+				}
+				n := make([]int64, 7)
+				for _, i := range []int{1, 2, 4, 5, 6} {
+					n[i], _ = strconv.ParseInt(f[i], 10, 64)
+				}
+				if 10*(n[5]-n[4]+1) < 9*n[6] {
+					continue // a part of the record only
+				}
+				c := copyAt{f[0], min(n[1], n[2]), max(n[1], n[2]), "+"}
+				if f[3] == "minus" {
+					c.strand = "-"
+				}
+				want = append(want, c)
+			}
+			slices.SortFunc(want, order)
+			got := found[s+" "+gene]
+			slices.SortFunc(got, order)
+			t.Logf("%s %s: %d copies (blastn: %d)", s, gene, len(got), len(want))
+			if len(want) < 7 || !slices.Equal(got, want) {
+				t.Errorf("%s %s: copies\n%v\nblastn finds\n%v", s, gene, got, want)
+			}
+		}
+		for _, g := range []string{"16S-rrsC", "16S-rrsH"} {
+			got := found[s+" "+g]
+			slices.SortFunc(got, order)
+			if !slices.Equal(got, found[s+" 16S-rrsB"]) {
+				t.Errorf("%s %s: copies %v, want 16S-rrsB's", s, g, got)
+			}
 		}
 	}
 }
