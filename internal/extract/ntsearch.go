@@ -37,10 +37,10 @@ import (
 const (
 	ntK        = 12 // bases: 24 bits of k-mer code
 	ntMask     = 1<<(2*ntK) - 1
-	ntSlack    = 64  // bases: the band reaches this far beyond the seeds' diagonals
+	ntSlack    = 32  // bases: the band reaches this far beyond the seeds' diagonals
 	ntJoin     = 256 // bases: seeds this far apart in diagonal (an insertion, 23S's intervening sequence) stay one candidate
 	ntMinScore = 50  // water units (10 matching bases): below this a candidate is noise
-	ntMinHSP   = 100 // a cluster's best ungapped extension must reach this (unscaled: 20 bases net), or it is not aligned
+	ntMinHSP   = 150 // a cluster's best ungapped extension must reach this (unscaled: 30 bases net; chance pairs of seeds in a 5.5 Mb genome reach about 115), or it is not aligned
 	ntXDrop    = 20
 	ntEndSlack = 10  // bases: mismatched target ends the copy is stretched over
 	ntMismatch = -8  // 2 × mismatch -4
@@ -296,9 +296,7 @@ func (ix *ntIndex) bestHSP(seq []byte, strand byte, r int, seeds []ntSeed) int {
 		}
 		lastDiag, lastEnd = s.diag, end
 		best = max(best, lpeak)
-		if best >= ntMinHSP {
-			break
-		}
+
 	}
 	return best
 }
@@ -395,6 +393,28 @@ func bestNtLoci(loci []*locus, refs []*refset.Reference, contigs []contig) []*lo
 	return kept
 }
 
+// ntOtherCode is the alignment code of anything but A, C, G and T.
+const ntOtherCode = 4
+
+// ntScore is the nucleotide score matrix (×2) over codes 0..3 (A, C, G, T)
+// and ntOtherCode; rows and columns are padded to 8 so that a code masked
+// with 7 needs no bounds check.
+var ntScore = func() (m [8][8]int32) {
+	for i := range m {
+		for j := range m[i] {
+			switch {
+			case i >= ntOtherCode || j >= ntOtherCode:
+				m[i][j] = ntOther
+			case i == j:
+				m[i][j] = ntMatch
+			default:
+				m[i][j] = ntMismatch
+			}
+		}
+	}
+	return m
+}()
+
 // ntAligner holds the buffers of banded nucleotide local alignment, reused
 // across calls; one per goroutine.
 type ntAligner struct {
@@ -416,11 +436,11 @@ func (a *ntAligner) align(query, ref []byte, dLo, dHi int) hit {
 	}
 	a.qc = grow(a.qc, n)
 	for i, c := range query {
-		a.qc[i] = baseCode[c]
+		a.qc[i] = min(baseCode[c], ntOtherCode)
 	}
 	a.rc = grow(a.rc, m)
 	for j, c := range ref {
-		a.rc[j] = baseCode[c]
+		a.rc[j] = min(baseCode[c], ntOtherCode)
 	}
 	w := dHi - dLo + 1
 	a.h = grow(a.h, m+1)
@@ -445,23 +465,25 @@ func (a *ntAligner) align(query, ref []byte, dLo, dHi int) hit {
 		if i-dLo <= m { // cell (i-1, hi) lay outside the previous row's band
 			h[hi], e[hi] = 0, -1<<28
 		}
-		qb := qc[i-1]
+		qb := qc[i-1] & 7
 		diag := h[lo-1] // H[i-1][lo-1]
 		if lo-1 < max(1, i-1-dHi) {
 			diag = 0
 		}
 		f := int32(-1 << 28)
 		hLeft := int32(0)
+		row := &ntScore[qb]
 		base := i*w - (i - dHi)
-		for j := lo; j <= hi; j++ {
+		hs, es, rs, ds := h[lo:hi+1], e[lo:hi+1], rcode[lo-1:hi], dir[base+lo:base+hi+1]
+		for k := range hs {
 			var d uint8
-			eo, ee := h[j]-gapOpen2, e[j]-gapExtend2
+			eo, ee := hs[k]-gapOpen2, es[k]-gapExtend2
 			ev := eo
 			if ee > eo {
 				ev = ee
 				d |= eExtend
 			}
-			e[j] = ev
+			es[k] = ev
 			fo, fe := hLeft-gapOpen2, f-gapExtend2
 			fv := fo
 			if fe > fo {
@@ -469,15 +491,7 @@ func (a *ntAligner) align(query, ref []byte, dLo, dHi int) hit {
 				d |= fExtend
 			}
 			f = fv
-			rb := rcode[j-1]
-			s := int32(ntMismatch)
-			switch {
-			case qb == ntNone || rb == ntNone:
-				s = ntOther
-			case qb == rb:
-				s = ntMatch
-			}
-			hv := diag + s
+			hv := diag + row[rs[k]&7]
 			src := uint8(fromDiag)
 			if ev > hv {
 				hv, src = ev, fromE
@@ -488,12 +502,12 @@ func (a *ntAligner) align(query, ref []byte, dLo, dHi int) hit {
 			if hv <= 0 {
 				hv, src = 0, fromZero
 			}
-			diag = h[j]
-			h[j] = hv
+			diag = hs[k]
+			hs[k] = hv
 			hLeft = hv
-			dir[base+j] = d | src
+			ds[k] = d | src
 			if hv > best {
-				best, bi, bj = hv, i, j
+				best, bi, bj = hv, i, lo+k
 			}
 		}
 	}
@@ -515,7 +529,7 @@ func (a *ntAligner) align(query, ref []byte, dLo, dHi int) hit {
 				state = src
 				continue
 			}
-			if qc[i-1] == rcode[j-1] && qc[i-1] != ntNone {
+			if qc[i-1] == rcode[j-1] && qc[i-1] != ntOtherCode {
 				r.Identity++
 			}
 			r.Length++
