@@ -3,7 +3,9 @@
 // translation (the default; see search.go), from a GFF3 or GenBank annotation,
 // or from the coordinates of an abricate, RGI or AMRFinderPlus hit table — and
 // writes one row per gene copy to the proteins table, plus an optional protein
-// FASTA.
+// FASTA. Nucleotide targets (RNA genes, promoter regions) are always found by
+// a nucleotide search of the contigs (see ntsearch.go), whatever mode gives
+// the proteins: annotations name rRNAs unreliably and hit tables hold none.
 //
 // Output conventions (the proteins table, schema proteins/2):
 //
@@ -27,7 +29,19 @@
 //     '*' included), so identical proteins share it across samples.
 //   - Rows come in sample order (sheet order), then gene, then copy; copies
 //     are numbered 1..n per gene by contig order and start.
-//   - --faa: one record per row, id SAMPLE|GENE|COPY, description
+//   - molecule is protein or nucleotide. A nucleotide row (an RNA gene or a
+//     promoter region: every copy, both strands) has the copy's bases in the
+//     target's orientation (reverse complement for '-') as cds, an empty
+//     protein, length_aa 0, translation_table 0, method search; its
+//     hit_identity and hit_coverage come from a banded local alignment of the
+//     bases (match 5, mismatch -4, open 10, extend 0.5), its seq_hash is the
+//     SHA-256 of cds, and partial_start / partial_end say that a contig edge
+//     cuts the copy. A promoter's copy is the whole span homologous to its
+//     record (promoter bases and the start of the gene). Different genes may
+//     report the same copy (16S-rrsB, 16S-rrsC, 16S-rrsH); of one gene's
+//     records, the best-scoring one is kept per copy.
+//   - --faa: one record per protein row (nucleotide rows are left out), id
+//     SAMPLE|GENE|COPY, description
 //     "gene=GENE copy=N sample_id=SAMPLE reference_id=REF location=CONTIG:START..END(STRAND)",
 //     the protein column as sequence.
 package extract

@@ -120,8 +120,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		env.Log.Warn().Msg(w)
 	}
 	found := map[string]bool{}
+	nucleotide := 0
 	for _, r := range res.Rows {
 		found[r.SampleID] = true
+		if table.IsNucleotide(r.Molecule) {
+			nucleotide++
+		}
 	}
 	for _, s := range samples {
 		if !found[s.ID] {
@@ -131,7 +135,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		}
 	}
 	return env.Done(map[string]any{
-		"samples": len(samples), "contigs": res.Contigs, "proteins": len(res.Rows),
+		"samples": len(samples), "contigs": res.Contigs, "proteins": len(res.Rows), "nucleotide_rows": nucleotide,
 		"dropped_identity": res.DroppedIdentity, "dropped_coverage": res.DroppedCoverage, "dropped_paralog": res.DroppedParalog,
 		"min_identity": c.MinIdentity, "min_coverage": c.MinCoverage,
 	})

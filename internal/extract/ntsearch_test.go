@@ -345,3 +345,64 @@ func TestNucleotideKlebsiella(t *testing.T) {
 		}
 	}
 }
+
+// TestNucleotideForms: nucleotide targets are searched on the contigs
+// whatever gives the proteins — search, a GFF3 annotation (with its own
+// sequences), a GenBank one, a hit table — and their rows say method search;
+// the --faa output holds the protein rows only.
+func TestNucleotideForms(t *testing.T) {
+	folder := pointFinderSpecies(t, "escherichia_coli", nil)
+	set, err := refset.Load(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gyrA, s23 := set.Gene("gyrA")[0].CDS, set.Gene("23S")[0].Seq
+	bg := randomDNA(3000)
+	contig := string(bg[:1000]) + string(gyrA) + string(bg[1000:2000]) + string(gencode.ReverseComplement(s23)) + string(bg[2000:])
+	gs, ge := 1001, 1000+len(gyrA)
+	rs, re := ge+1001, ge+1000+len(s23)
+	dir := t.TempDir()
+	asm := write(t, dir, "c.fna", ">c1\n"+contig+"\n")
+	gff := fmt.Sprintf("##gff-version 3\nc1\tProkka\tCDS\t%d\t%d\t.\t+\t0\tID=c1_1;Name=gyrA\n##FASTA\n>c1\n%s\n", gs, ge, contig)
+	var gb strings.Builder
+	fmt.Fprintf(&gb, "LOCUS       c1  %d bp    DNA     linear   BCT 01-JAN-2000\nFEATURES             Location/Qualifiers\n", len(contig))
+	fmt.Fprintf(&gb, "     CDS             %d..%d\n                     /gene=\"gyrA\"\nORIGIN\n", gs, ge)
+	for i := 0; i < len(contig); i += 60 {
+		fmt.Fprintf(&gb, "%9d %s\n", i+1, strings.ToLower(contig[i:min(len(contig), i+60)]))
+	}
+	gb.WriteString("//\n")
+	forms := []struct {
+		name, method string
+		args         []string
+	}{
+		{"search", "search", []string{"-a", asm}},
+		{"gff3 with FASTA", "gff", []string{"--annotation", write(t, dir, "a.gff3", gff)}},
+		{"genbank", "genbank", []string{"-a", asm, "--annotation", write(t, dir, "a.gbk", gb.String())}},
+		{"abricate", "abricate", []string{"-a", asm, "--hits-format", "abricate", "--hits", write(t, dir, "ab.tsv",
+			fmt.Sprintf("#FILE\tSEQUENCE\tSTART\tEND\tSTRAND\tGENE\tCOVERAGE\nc.fna\tc1\t%d\t%d\t+\tgyrA\t1-2625/2625\n", gs, ge))}},
+	}
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) {
+			out, faa := filepath.Join(t.TempDir(), "p.tsv"), filepath.Join(t.TempDir(), "p.faa")
+			if code, stderr := run(t, append(f.args, "-s", "S1", "-r", folder, "-o", out, "--faa", faa)...); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			rows := readRows(t, out)
+			if len(rows) != 2 {
+				t.Fatalf("%d rows, want gyrA and 23S: %+v", len(rows), rows)
+			}
+			// rows by gene: "23S" < "gyrA"
+			r, p := rows[0], rows[1]
+			if r.Gene != "23S" || r.Start != int64(rs) || r.End != int64(re) || r.Strand != "-" || r.Method != "search" || r.CDS != string(s23) || r.Molecule != table.MoleculeNucleotide {
+				t.Errorf("23S at %d..%d(%s) method %s molecule %s, want %d..%d(-) search nucleotide", r.Start, r.End, r.Strand, r.Method, r.Molecule, rs, re)
+			}
+			if p.Gene != "gyrA" || p.Start != int64(gs) || p.End != int64(ge) || p.Method != f.method || p.Molecule != table.MoleculeProtein {
+				t.Errorf("gyrA at %d..%d method %s molecule %s", p.Start, p.End, p.Method, p.Molecule)
+			}
+			recs, err := seqio.ReadAll(faa, seqio.Options{})
+			if err != nil || len(recs) != 1 || recs[0].ID != "S1|gyrA|1" {
+				t.Errorf("faa: %v, %d records, want S1|gyrA|1 only", err, len(recs))
+			}
+		})
+	}
+}
