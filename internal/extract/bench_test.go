@@ -91,3 +91,30 @@ func BenchmarkExtractNucleotide(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNucleotideSearch: the nucleotide search alone (seeding, clustering,
+// banded alignment) of MGH78578's contigs, read beforehand, for the E. coli
+// folder's nucleotide targets — the part BenchmarkExtractNucleotide's second
+// case adds, without the noise of reading and of the protein search.
+func BenchmarkNucleotideSearch(b *testing.B) {
+	set, err := refset.Load(pointFinderSpecies(b, "escherichia_coli", nil))
+	if err != nil {
+		b.Fatal(err)
+	}
+	recs, err := seqio.ReadAll(kpnPath(b, "MGH78578"), seqio.Options{Alphabet: seqio.DNA})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix := newIndex(set.Refs)
+	a := &ntAligner{}
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		for i, r := range recs {
+			n += len(ix.nt.searchContig(a, r.Seq, i))
+		}
+		if n < 32 { // 8 copies each of 23S, 16S-rrsB, 16S-rrsC, 16S-rrsH
+			b.Fatalf("%d copies", n)
+		}
+	}
+}
