@@ -3,6 +3,7 @@ package variant
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // NucInput is one aligned pair of a nucleotide target (an RNA gene or a
@@ -43,6 +44,7 @@ func CallNucleotide(in NucInput) (*Result, error) {
 	res := &Result{RefStart: in.RefStart, RefLength: len(ref)}
 	rp, qp := in.RefStart-1, in.QueryStart-1 // bases consumed so far
 	n := len(aq)
+	hi := rp + n - strings.Count(ar, "-") // the last aligned reference base: a 3′ shift stays inside
 	for i := 0; i < n; {
 		a, r := nucUpper(aq[i]), nucUpper(ar[i])
 		if a != '-' && r != '-' {
@@ -74,7 +76,7 @@ func CallNucleotide(in NucInput) (*Result, error) {
 			}
 		}
 		i = j
-		res.Events = append(res.Events, nucBlock(ref, rseg, qseg, rs, qs, in.RefStart, rp))
+		res.Events = append(res.Events, nucBlock(ref, rseg, qseg, rs, qs, in.RefStart, hi))
 	}
 	res.RefEnd = rp
 	limit := in.Limit
