@@ -60,12 +60,14 @@ type recKey struct {
 	PMIDs, CatalogName, CatalogVer    string
 	RequiredMut                       string // subscan's required_mut and required_met, kept for cohort_mutations
 	RequiredMet                       bool
+	Molecule                          string
 }
 
 // occurrence is one mutations row, reduced.
 type occurrence struct {
 	sample, rec, copy  int32
 	codonRef, codonAlt int32
+	copies, copiesWith int32
 	retained           float64
 }
 
@@ -253,8 +255,10 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 		switch {
 		case r.Symbol == "":
 			return fmt.Errorf("%s: empty symbol", where)
-		case r.Position < 1:
+		case r.Position < 1 && !table.IsNucleotide(r.Molecule):
 			return fmt.Errorf("%s: position %d is not a 1-based reference position", where, r.Position)
+		case r.Position == 0:
+			return fmt.Errorf("%s: position 0: nucleotide positions count from 1, or from -1 upstream of a gene", where)
 		case r.EndPosition != 0 && r.EndPosition < r.Position:
 			return fmt.Errorf("%s: end_position %d before position %d", where, r.EndPosition, r.Position)
 		case !variant.ValidType(r.Type):
@@ -265,7 +269,7 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 			Ref: r.Ref, Alt: r.Alt, Type: r.Type, HGVS: r.HGVS, Short: r.Short, Symbol: r.Symbol,
 			Known: r.Known, Unmet: r.Known && r.RequiredMut != "" && !r.RequiredMet, CatalogID: r.CatalogID, DrugClasses: r.DrugClasses, Phenotype: r.Phenotype,
 			PMIDs: r.PMIDs, CatalogName: r.CatalogName, CatalogVer: r.CatalogVersion,
-			RequiredMut: r.RequiredMut, RequiredMet: r.RequiredMet,
+			RequiredMut: r.RequiredMut, RequiredMet: r.RequiredMet, Molecule: r.Molecule,
 		}
 		rec, ok := c.recIdx[k]
 		if !ok {
@@ -276,7 +280,7 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 		c.occ = append(c.occ, occurrence{
 			sample: s, rec: rec, copy: r.Copy,
 			codonRef: c.strs.id(r.CodonRef), codonAlt: c.strs.id(r.CodonAlt),
-			retained: r.RetainedPct,
+			copies: r.Copies, copiesWith: r.CopiesWith, retained: r.RetainedPct,
 		})
 	}
 	return nil

@@ -123,7 +123,8 @@ func (c *cohort) mutationRows(keep func(o *occurrence) bool, emit func(table.Mut
 			CodonRef: c.strs.str[o.codonRef], CodonAlt: c.strs.str[o.codonAlt],
 			Known: k.Known, CatalogID: k.CatalogID, DrugClasses: k.DrugClasses, Phenotype: k.Phenotype,
 			PMIDs: k.PMIDs, CatalogName: k.CatalogName, CatalogVersion: k.CatalogVer, RetainedPct: o.retained,
-			RequiredMut: k.RequiredMut, RequiredMet: k.RequiredMet,
+			RequiredMut: k.RequiredMut, RequiredMet: k.RequiredMet, Molecule: k.Molecule,
+			Copies: o.copies, CopiesWith: o.copiesWith,
 		}); err != nil {
 			return err
 		}

@@ -19,6 +19,7 @@ func TestEveryMutationColumnSurvives(t *testing.T) {
 		CodonRef: "TCG", CodonAlt: "TTG", Known: true, CatalogID: "c1", DrugClasses: "quinolone",
 		Phenotype: "ciprofloxacin", PMIDs: "1", CatalogName: "mine", CatalogVersion: "2",
 		RetainedPct: 12.5, RequiredMut: "gyrA_D87N", RequiredMet: true,
+		Molecule: table.MoleculeProtein, Copies: 2, CopiesWith: 1,
 	}}
 	// every field is set: a new column must be given a value here
 	v := reflect.ValueOf(in[0])

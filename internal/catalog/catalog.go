@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/variant"
 )
 
@@ -65,6 +66,10 @@ type Entry struct {
 	NucPosition int      // the catalogue's nucleotide position of an indel row (PointFinder), 0 otherwise
 	NucDeleted  []string // a deletion given in bases that are not whole codons: applied to the reference CDS
 	Faults      []string // what Validate found wrong with a row it kept
+	// Nucleotide: the entry is a change of a nucleotide target (RNA gene,
+	// promoter): Position and EndPosition are the target's coordinates
+	// (negative upstream of a promoter's gene), Ref and Alts bases.
+	Nucleotide bool
 
 	// filled by Validate for indel entries: the entry's change as the caller
 	// names it (3'-shifted), one per alternative
@@ -137,6 +142,7 @@ type Catalog struct {
 	// Stats of Validate: entries kept, rows dropped, rows kept with faults,
 	// and faults (a row may have several).
 	Kept, Dropped, WithFaults, Faults int
+	pfGenes                           []string             // a PointFinder folder's genes.txt
 	byPos                             map[genePos][]*Entry // every entry, by gene and position
 	byGene                            map[string][]*Entry  // entries other than substitutions, by gene (in file order)
 }
@@ -190,12 +196,14 @@ func Load(path string, opt Options) (*Catalog, error) {
 		if isPhenotypes(file, data) {
 			cols = pfPhenotypes
 		}
+		// the folder's genes name the targets Gene_IDs spell in several ways
+		c.pfGenes, _ = refset.ReadPointFinderList(filepath.Join(filepath.Dir(file), "genes.txt"))
 		probs = c.parsePointFinder(file, data, cols)
 		if st.IsDir() && cols == pfPhenotypes {
 			// the folder's older table may hold rows the newer one lost
 			over := filepath.Join(path, PointFinderOverview)
 			if odata, err := os.ReadFile(over); err == nil {
-				o := &Catalog{}
+				o := &Catalog{pfGenes: c.pfGenes}
 				probs = append(probs, o.parsePointFinder(over, odata, pfOverview)...)
 				if n := c.mergeOverview(o); n > 0 {
 					c.Files = append(c.Files, over)
@@ -472,7 +480,7 @@ func (c *Catalog) Sites() []Site {
 	seen := map[string]bool{}
 	var out []Site
 	for _, e := range c.Entries {
-		if e.Position < 1 {
+		if e.Position < 1 && !e.Nucleotide {
 			continue
 		}
 		k := e.Gene + "\t" + strconv.Itoa(e.Position)

@@ -29,9 +29,22 @@ func TestPointFinderSalmonellaFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 57 rows: 2 of them 16S, and one parE 462 H>Y row given twice (noted, used once)
-	if c.Format != FormatPointFinder || len(c.Entries) != 54 {
-		t.Fatalf("format %s, %d entries; want pointfinder, 54", c.Format, len(c.Entries))
+	// 57 rows: 2 of them 16S (nucleotide entries), and one parE 462 H>Y row
+	// given twice (noted, used once)
+	if c.Format != FormatPointFinder || len(c.Entries) != 56 {
+		t.Fatalf("format %s, %d entries; want pointfinder, 56", c.Format, len(c.Entries))
+	}
+	nuc := 0
+	for _, e := range c.Entries {
+		if e.Nucleotide {
+			nuc++
+			if e.Gene != "16S" || e.Type != variant.Substitution || len(e.Ref) != 1 {
+				t.Errorf("nucleotide entry %+v, want a 16S substitution", e)
+			}
+		}
+	}
+	if nuc != 2 {
+		t.Errorf("%d nucleotide entries, want the two 16S rows", nuc)
 	}
 	_, err = c.Validate(refs, true)
 	var probs Problems
@@ -47,6 +60,9 @@ func TestPointFinderSalmonellaFaults(t *testing.T) {
 		"resistens-overview.txt:4: pmrB 81: catalogue codon CGC, but reference pmrB_1_CP051284.1 has CTG at codon 81",
 		"resistens-overview.txt:41: gyrB 447: catalogue reference residue L, but reference gyrB_1_CP050716.1 has K",
 		"resistens-overview.txt:41: gyrB 447: codon AAA encodes K, not L",
+		// the slice has no 16S reference (the distributed folder has 16S-rrsD)
+		"resistens-overview.txt:57: gene 16S has no reference in " + dir + " (genes there: acrB, gyrA, gyrB, parC, parE, pmrA, pmrB): row not used",
+		"resistens-overview.txt:58: gene 16S has no reference in " + dir + " (genes there: acrB, gyrA, gyrB, parC, parE, pmrA, pmrB): row not used",
 	}
 	if len(probs) != len(want) {
 		t.Fatalf("%d faults, want %d:\n%v", len(probs), len(want), probs)
@@ -56,18 +72,12 @@ func TestPointFinderSalmonellaFaults(t *testing.T) {
 			t.Errorf("fault %d = %q, want %q", i, got, want[i])
 		}
 	}
-	// nucleotide rows and the synonymous codon are noted
-	var nuc, syn []int
+	// the synonymous codon is noted
+	var syn []int
 	for _, n := range c.Notes {
-		if strings.Contains(n.Msg, "nucleotide position") {
-			nuc = append(nuc, n.Line)
-		}
 		if strings.Contains(n.Msg, "synonymous codon") {
 			syn = append(syn, n.Line)
 		}
-	}
-	if len(nuc) != 2 || nuc[0] != 57 || nuc[1] != 58 {
-		t.Errorf("nucleotide notes on lines %v, want [57 58] (the 16S rows)", nuc)
 	}
 	if len(syn) != 1 || syn[0] != 56 {
 		t.Errorf("synonymous-codon notes on lines %v, want [56] (acrB 717)", syn)
@@ -77,8 +87,8 @@ func TestPointFinderSalmonellaFaults(t *testing.T) {
 	// alternative, as PointFinder matches them) and their faults are warnings
 	c, _ = Load(dir, Options{})
 	warn, err := c.Validate(refs, false)
-	if err != nil || len(warn) != 5 || len(c.Entries) != 54 || c.Dropped != 0 || c.WithFaults != 2 || c.Faults != 5 {
-		t.Fatalf("default: err %v, %d warnings, %d entries, %d dropped, %d rows with faults, %d faults; want nil, 5, 54, 0, 2, 5",
+	if err != nil || len(warn) != 7 || len(c.Entries) != 54 || c.Dropped != 2 || c.WithFaults != 2 || c.Faults != 7 {
+		t.Fatalf("default: err %v, %d warnings, %d entries, %d dropped, %d rows with faults, %d faults; want nil, 7, 54, 2, 2, 7",
 			err, len(warn), len(c.Entries), c.Dropped, c.WithFaults, c.Faults)
 	}
 	m := c.Lookup("gyrB", variant.Event{Type: variant.Substitution, Start: 447, End: 447, Ref: "K", Alt: c.byPos[genePos{"gyrB", 447}][0].Alts[0]})
@@ -93,16 +103,24 @@ func TestPointFinderEcoli(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nuc := map[int]bool{}
-	for _, n := range c.Notes {
-		nuc[n.Line] = true
+	nuc := map[int]*Entry{}
+	for _, e := range c.Entries {
+		if e.Nucleotide {
+			nuc[e.Line] = e
+		}
 	}
 	// RNA rows (50-65), promoter rows (66, 67) and the # Indels section's
-	// promoter insertions (69-72) are nucleotide positions
+	// promoter insertions (69-72) are nucleotide entries
 	for _, l := range []int{50, 55, 65, 66, 67, 69, 70, 71, 72} {
-		if !nuc[l] {
-			t.Errorf("line %d not noted as a nucleotide row", l)
+		if nuc[l] == nil {
+			t.Errorf("line %d is no nucleotide entry", l)
 		}
+	}
+	if e := nuc[66]; e == nil || e.Gene != "ampC-promoter" || e.Position >= 0 || e.Type != variant.Substitution {
+		t.Errorf("line 66: %+v, want an ampC-promoter substitution upstream of the gene", e)
+	}
+	if e := nuc[70]; e == nil || e.Gene != "ampC-promoter" || e.Type != variant.Insertion {
+		t.Errorf("line 70: %+v, want an ampC-promoter insertion", e)
 	}
 	var g81 []*Entry
 	for _, e := range c.Entries {

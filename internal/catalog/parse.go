@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/wtscan/wtscan/internal/gencode"
+	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/variant"
 )
 
@@ -56,6 +57,115 @@ func nucleotideRow(geneID, geneName, pos, refNuc string) bool {
 	return len(refNuc) == 1 && refNuc != "-"
 }
 
+// pointFinderGene is a Gene_ID's gene as the reference set names it. The
+// two tables spell the folder's targets differently (phenotypes.txt
+// 16S-rrsB_1_CP067250.1 and ahpC-promoter-size-180bp_1_CP049108.1,
+// resistens-overview.txt 16S_rrsB and ahpC_promoter_size_180bp): a promoter
+// entry is "ahpC-promoter"; else the longest target of genes.txt the id
+// starts with (separators '_' and '-' alike); else the id up to its first
+// '_'.
+func (c *Catalog) pointFinderGene(id string) string {
+	if g, kind, _ := refset.PointFinderTarget(promoterPrefix(id), nil); kind == refset.KindPromoter {
+		return g
+	}
+	norm := strings.ReplaceAll(id, "_", "-")
+	best := ""
+	for _, g := range c.pfGenes {
+		gn := strings.ReplaceAll(g, "_", "-")
+		if (norm == gn || strings.HasPrefix(norm, gn+"-")) && len(g) > len(best) {
+			best = g
+		}
+	}
+	if best != "" {
+		g, _, _ := refset.PointFinderTarget(best, nil)
+		return g
+	}
+	return geneOf(id)
+}
+
+// promoterPrefix is id up to the end of a "promoter-size-Nbp" part (either
+// separator), or id itself.
+func promoterPrefix(id string) string {
+	low := strings.ToLower(id)
+	i := strings.Index(low, "promoter")
+	if i < 0 {
+		return id
+	}
+	j := strings.Index(low[i:], "bp")
+	if j < 0 {
+		return id
+	}
+	return id[:i+j+2]
+}
+
+// nucleotideRow reads a PointFinder row at a nucleotide position of an RNA
+// gene or a promoter: a substitution (Ref_nuc, alternatives in Res_codon),
+// or, with "ins"/"del" in Ref_codon, an insertion of the bases in Res_codon
+// at pos or a deletion of the bases in Res_codon starting at pos.
+func (c *Catalog) nucleotideRow(file string, n int, gene, geneID string, pos int, refNuc, refCodon, res string, f []string, cols pfColumns) (*Entry, error) {
+	field := func(k int) string {
+		if k < 0 || k >= len(f) {
+			return ""
+		}
+		return strings.TrimSpace(f[k])
+	}
+	e := &Entry{
+		ID: entryID(file, n), File: file, Line: n, Gene: gene, Nucleotide: true,
+		Position: pos, EndPosition: pos,
+		DrugClasses: splitList(field(cols.drugs), ","), PMIDs: splitList(field(cols.pmid), ",;- "),
+		Phenotype: field(cols.mechanism), Notes: field(cols.notes), RequiresRaw: field(cols.required),
+	}
+	if geneID != geneOf(geneID) {
+		e.Reference = geneID
+	}
+	if e.Phenotype != "" && e.Notes != "" {
+		e.Phenotype += ": " + e.Notes
+	} else if e.Notes != "" {
+		e.Phenotype = e.Notes
+	}
+	alts := splitList(strings.ToUpper(res), ",")
+	for _, a := range alts {
+		if !variant.IsBaseChange(a) {
+			return nil, fmt.Errorf("%s %d: Res_codon %q is not a comma-separated list of bases", gene, pos, res)
+		}
+	}
+	if len(alts) == 0 {
+		return nil, fmt.Errorf("%s %d: no alternative bases in Res_codon", gene, pos)
+	}
+	switch strings.ToLower(refCodon) {
+	case "ins":
+		e.Type, e.Alts = variant.Insertion, alts
+	case "del":
+		if len(alts) != 1 {
+			return nil, fmt.Errorf("%s %d: a deletion names one run of bases, not %q", gene, pos, res)
+		}
+		e.Type, e.Ref = variant.Deletion, alts[0]
+		e.EndPosition = pos + len(alts[0]) - 1
+		if pos < 0 && e.EndPosition >= 0 {
+			e.EndPosition++ // no position 0
+		}
+	default:
+		r := strings.ToUpper(refNuc)
+		if r == "" || r == "-" {
+			r = strings.ToUpper(refCodon)
+		}
+		if len(r) != 1 || !variant.IsBaseChange(r) {
+			return nil, fmt.Errorf("%s %d: reference base %q is not one of A, C, G, T", gene, pos, r)
+		}
+		for _, a := range alts {
+			if len(a) != 1 {
+				return nil, fmt.Errorf("%s %d: substitution alternative %q is not one base", gene, pos, a)
+			}
+		}
+		e.Type, e.Ref, e.Alts = variant.Substitution, r, alts
+	}
+	var err error
+	if e.Requires, err = parseRequirement(e.RequiresRaw); err != nil {
+		return nil, fmt.Errorf("Required mutation: %v", err)
+	}
+	return e, nil
+}
+
 func validResidue(s string) bool {
 	if len(s) != 1 {
 		return false
@@ -90,8 +200,8 @@ const (
 // are insertions and deletions; their Codon_pos counts nucleotides of the
 // gene in resistens-overview.txt and in phenotypes.txt rows of TypeGene NUC
 // (acrR "382 del" is codons 128-132), codons in phenotypes.txt rows of
-// TypeGene AA. Rows of RNA genes and promoters are nucleotide targets: noted,
-// not used. Lines starting with '#' are comments (phenotypes.txt comments
+// TypeGene AA. Rows of RNA genes, promoter positions upstream of the gene
+// and NUC substitutions are nucleotide entries (nucleotideRow). Lines starting with '#' are comments (phenotypes.txt comments
 // out retired rows that way).
 func (c *Catalog) parsePointFinder(file string, data []byte, cols pfColumns) Problems {
 	var probs Problems
@@ -122,8 +232,20 @@ func (c *Catalog) parsePointFinder(file string, data []byte, cols pfColumns) Pro
 		refNuc, refAA, resAA, typeGene := field(f, cols.refNuc), field(f, cols.refAA), field(f, cols.resAA), strings.ToUpper(field(f, cols.typeGene))
 		low := strings.ToLower(refAA)
 		indel := indels && (low == "ins" || low == "del")
-		if nucleotideGene(geneID, geneName) || (!indel && (typeGene == "NUC" || (typeGene == "" && nucleotideRow(geneID, geneName, posS, refNuc)))) {
-			c.Notes = append(c.Notes, Note{file, n, fmt.Sprintf("%s %s %s: nucleotide position (RNA gene or promoter), not checked or matched", geneID, posS, refNuc)})
+		gene := c.pointFinderGene(geneID)
+		promoter := strings.HasSuffix(gene, "-promoter")
+		if p, err := strconv.Atoi(posS); err == nil && (p <= 0 || !promoter &&
+			(nucleotideGene(geneID, geneName) || !indel && (typeGene == "NUC" ||
+				typeGene == "" && nucleotideRow(geneID, geneName, posS, refNuc) && variant.IsBaseChange(strings.ReplaceAll(resAA, ",", ""))))) {
+			// a nucleotide row: RNA genes, promoter positions upstream of the
+			// gene, NUC substitutions; a promoter entry's positions in its
+			// gene (amino-acid rows, NUC indels) are read as the gene's
+			// protein changes below and moved to the gene by Validate
+			if e, err := c.nucleotideRow(file, n, gene, geneID, p, refNuc, refAA, resAA, f, cols); err != nil {
+				probs = append(probs, problem("catalog.parse", file, n, err.Error()))
+			} else {
+				c.Entries = append(c.Entries, e)
+			}
 			continue
 		}
 		pos, err := strconv.Atoi(posS)
@@ -132,12 +254,12 @@ func (c *Catalog) parsePointFinder(file string, data []byte, cols pfColumns) Pro
 			continue
 		}
 		e := &Entry{
-			ID: entryID(file, n), File: file, Line: n, Gene: geneOf(geneID), GeneName: geneName,
+			ID: entryID(file, n), File: file, Line: n, Gene: gene, GeneName: geneName,
 			Position: pos, EndPosition: pos, Ref: strings.ToUpper(refAA), RefCodon: strings.ToUpper(refNuc),
 			DrugClasses: splitList(field(f, cols.drugs), ","), PMIDs: splitList(field(f, cols.pmid), ",;- "),
 			Phenotype: field(f, cols.mechanism), Notes: field(f, cols.notes), RequiresRaw: field(f, cols.required),
 		}
-		if geneID != e.Gene {
+		if geneID != geneOf(geneID) {
 			e.Reference = geneID // the accession: chooses the allele where a gene has several
 		}
 		if e.Phenotype != "" && e.Notes != "" {

@@ -23,17 +23,22 @@ func (c *Catalog) Validate(refs *refset.Set, strict bool) (warnings Problems, er
 	var faults Problems
 	kept := c.Entries[:0]
 	c.Dropped, c.WithFaults = 0, 0
-	skipped := map[string]bool{} // TODO(issue 16): nucleotide rows
 	for _, e := range c.Entries {
-		if skipped[e.Gene] {
-			c.Notes = append(c.Notes, Note{e.File, e.Line, fmt.Sprintf("%s is a nucleotide target of the reference set: row not used", e.Gene)})
-			continue
+		var (
+			ref   *refset.Reference
+			drop  bool
+			probs Problems
+			notes []string
+		)
+		if target := c.target(e, refs); target != nil && (target.Nucleotide() || e.Nucleotide) {
+			ref, drop, probs = c.checkNucleotide(e, target)
+		} else {
+			ref, drop, probs, notes = c.checkEntry(e, refs)
 		}
-		ref, drop, probs, notes := c.checkEntry(e, refs)
 		for _, n := range notes {
 			c.Notes = append(c.Notes, Note{e.File, e.Line, n})
 		}
-		if !drop && ref != nil {
+		if !drop && ref != nil && !e.Nucleotide {
 			if err := normalize(e, ref); err != nil {
 				probs = append(probs, problem("catalog.entry", e.File, e.Line, err.Error()))
 				drop = true
@@ -304,4 +309,161 @@ func callApplied(aq, ar string, ref *refset.Reference) (variant.Event, int, erro
 		}
 	}
 	return first, n, nil
+}
+
+// target returns the reference a row names, moving an amino-acid row (or an
+// indel in the gene) of a promoter entry to the protein target made of the
+// entry's gene part (embA-promoter-size-115bp's D4N is embA D4N). Nil when
+// the gene has no reference (checkEntry says so).
+func (c *Catalog) target(e *Entry, refs *refset.Set) *refset.Reference {
+	ref, missing, err := c.refFor(refs, e.Gene, e.Reference, e.Organism)
+	if err != nil || missing != "" {
+		if e.Nucleotide && strings.HasSuffix(e.Gene, "-promoter") {
+			return nil
+		}
+		// a wtscan catalogue names a promoter change by its gene and a
+		// negative position: fabG1 -15
+		if p := refs.Gene(e.Gene + "-promoter"); len(p) > 0 && e.Position < 0 {
+			e.Gene, e.Nucleotide = e.Gene+"-promoter", true
+			return p[0]
+		}
+		return nil
+	}
+	if ref.Kind == refset.KindPromoter && !e.Nucleotide && ref.CodingGene != "" {
+		if p := refs.ByID(ref.ID + refset.CodingSuffix); p != nil {
+			e.Gene, e.Reference = p.Gene, p.ID
+			return p
+		}
+	}
+	return ref
+}
+
+// checkNucleotide checks a row of a nucleotide target: its position on the
+// target, its reference base (a fault when it differs), its alternatives;
+// indels are applied to the target and named as the caller names them.
+func (c *Catalog) checkNucleotide(e *Entry, ref *refset.Reference) (*refset.Reference, bool, Problems) {
+	var probs Problems
+	add := func(check, format string, args ...any) {
+		probs = append(probs, problem(check, e.File, e.Line, fmt.Sprintf(format, args...)))
+	}
+	if !ref.Nucleotide() {
+		add("catalog.reference", "%s %d: a nucleotide row, but %s is a protein target in the references: row not used", e.Gene, e.Position, ref.ID)
+		return nil, true, probs
+	}
+	if !e.Nucleotide && c.Format == FormatWtscan && variant.IsBaseChange(e.Ref+strings.Join(e.Alts, "")) {
+		e.Nucleotide = true // a wtscan catalogue's row of a nucleotide target: bases
+	}
+	if !e.Nucleotide {
+		add("catalog.reference", "%s %d: an amino-acid row, but %s is a nucleotide target (%s) whose gene part is not a protein target: row not used", e.Gene, e.Position, ref.ID, ref.Kind)
+		return nil, true, probs
+	}
+	e.Reference = ref.ID
+	i := ref.Index(e.Position)
+	if i < 0 {
+		add("catalog.position", "%s: position %d is not on reference %s (%s)%s: row not used", e.Gene, e.Position, ref.ID, coordRange(ref), zeroNote(ref, e.Position))
+		return nil, true, probs
+	}
+	if ref.CodingGene != "" && e.Position > 0 {
+		add("catalog.position", "%s: position %d lies in the gene part, which is called on protein %s: row not used", e.Gene, e.Position, ref.CodingGene)
+		return nil, true, probs
+	}
+	seq := ref.Seq
+	switch e.Type {
+	case variant.Substitution:
+		if got := string(seq[i]); got != e.Ref {
+			add("catalog.residue", "%s %d: catalogue reference base %s, but reference %s has %s", e.Gene, e.Position, e.Ref, ref.ID, got)
+		}
+		for _, a := range e.Alts {
+			if a == string(seq[i]) {
+				add("catalog.alt", "%s %d: alternative %s is the reference base", e.Gene, e.Position, a)
+			}
+		}
+		return ref, false, probs
+	case variant.Deletion:
+		if i+len(e.Ref) > len(seq) {
+			add("catalog.position", "%s: deletion of %s at %d runs past the end of reference %s: row not used", e.Gene, e.Ref, e.Position, ref.ID)
+			return nil, true, probs
+		}
+		if got := string(seq[i : i+len(e.Ref)]); got != e.Ref {
+			add("catalog.residue", "%s %d: deletion of %s, but reference %s has %s there: row not used", e.Gene, e.Position, e.Ref, ref.ID, got)
+			return nil, true, probs
+		}
+		aq := string(seq[:i]) + strings.Repeat("-", len(e.Ref)) + string(seq[i+len(e.Ref):])
+		ev, err := nucApplied(aq, string(seq), ref)
+		if err != nil {
+			add("catalog.entry", "%s %d: %v: row not used", e.Gene, e.Position, err)
+			return nil, true, probs
+		}
+		e.normalized = []variant.Event{ev}
+	case variant.Insertion:
+		// PointFinder's insertion positions are read both ways (the bases go
+		// in before or after the base at the position): its promoter
+		// positions count backwards, and literature names the same
+		// insertion either way (ampC -13insGT).
+		e.normalized = nil
+		for _, a := range e.Alts {
+			for _, at := range []int{i, i + 1} {
+				aq := string(seq[:at]) + a + string(seq[at:])
+				ar := string(seq[:at]) + strings.Repeat("-", len(a)) + string(seq[at:])
+				ev, err := nucApplied(aq, ar, ref)
+				if err != nil {
+					add("catalog.entry", "%s %d: %v: row not used", e.Gene, e.Position, err)
+					return nil, true, probs
+				}
+				e.normalized = append(e.normalized, ev)
+			}
+		}
+	default:
+		add("catalog.entry", "%s %d: a %s of a nucleotide target is not matched (substitutions, insertions and deletions are): row not used", e.Gene, e.Position, e.Type)
+		return nil, true, probs
+	}
+	return ref, false, probs
+}
+
+// nucApplied names a catalogue change applied to a nucleotide target as the
+// caller names it, in the target's coordinates.
+func nucApplied(aq, ar string, ref *refset.Reference) (variant.Event, error) {
+	res, err := variant.CallNucleotide(NucInput(ref, aq, ar, 1, 1))
+	if err != nil {
+		return variant.Event{}, err
+	}
+	if len(res.Events) != 1 {
+		return variant.Event{}, fmt.Errorf("the change is %d changes of the reference", len(res.Events))
+	}
+	return CoordEvent(ref, res.Events[0]), nil
+}
+
+// NucInput is the caller's input for an aligned pair of nucleotide target
+// ref.
+func NucInput(ref *refset.Reference, aq, ar string, queryStart, refStart int) variant.NucInput {
+	in := variant.NucInput{AlignedQuery: aq, AlignedRef: ar, QueryStart: queryStart, RefStart: refStart, Ref: ref.Seq,
+		Coord: func(i int) int { return ref.Pos(i - 1) }, Prefix: "n."}
+	if ref.Kind == refset.KindPromoter {
+		in.Prefix = "c."
+		if ref.CodingGene != "" {
+			in.Limit = ref.Upstream
+		}
+	}
+	return in
+}
+
+// CoordEvent returns a nucleotide event with its positions in the target's
+// coordinates (the caller counts 1-based indices).
+func CoordEvent(ref *refset.Reference, e variant.Event) variant.Event {
+	e.Start, e.End = ref.Pos(e.Start-1), ref.Pos(e.End-1)
+	return e
+}
+
+func coordRange(ref *refset.Reference) string {
+	if ref.Kind == refset.KindPromoter {
+		return fmt.Sprintf("%d..-1 and 1..%d", -ref.Upstream, len(ref.Seq)-ref.Upstream)
+	}
+	return fmt.Sprintf("1..%d", len(ref.Seq))
+}
+
+func zeroNote(ref *refset.Reference, pos int) string {
+	if pos == 0 && ref.Kind == refset.KindPromoter {
+		return "; there is no position 0: -1 is the base before the gene's first"
+	}
+	return ""
 }

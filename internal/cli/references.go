@@ -11,6 +11,9 @@ func (e *Env) References(path string) (*refset.Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, f := range refs.Faults {
+		e.Log.Warn().Str("references", path).Msg(f)
+	}
 	var nt []string
 	for _, r := range refs.Refs {
 		if r.Nucleotide() {

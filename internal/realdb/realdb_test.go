@@ -88,8 +88,9 @@ func TestMain(m *testing.M) {
 }
 
 // TestEverySpeciesLoads: every species folder of PointFinder v3.0.0 loads
-// unmodified, with default settings, as references and as catalogue; its RNA
-// genes and promoters are listed as nucleotide targets, not errors.
+// unmodified, with default settings, as references and as catalogue, and is
+// used whole: RNA genes and promoters are nucleotide targets, and no
+// catalogue row is skipped for being a nucleotide row.
 func TestEverySpeciesLoads(t *testing.T) {
 	db := pointFinderDB(t)
 	species, err := refset.ReadPointFinderList(filepath.Join(db, "config"))
@@ -107,16 +108,27 @@ func TestEverySpeciesLoads(t *testing.T) {
 				t.Fatalf("references: %v", err)
 			}
 			genes, _ := refset.ReadPointFinderList(filepath.Join(dir, "genes.txt"))
-			seen := map[string]bool{}
-			for _, r := range refs.Refs {
-				seen[r.Gene] = true
+			rna, _ := refset.ReadPointFinderList(filepath.Join(dir, "RNA_genes.txt"))
+			isRNA := map[string]bool{}
+			for _, g := range rna {
+				isRNA[g] = true
 			}
-			for _, s := range refs.Skipped {
-				seen[s.Gene] = true
+			seen := map[string]string{}
+			for _, r := range refs.Refs {
+				seen[r.Gene] = r.Kind
 			}
 			for _, g := range genes {
-				if !seen[g] {
-					t.Errorf("gene %s of genes.txt neither loaded nor listed as a nucleotide target", g)
+				gene, kind, _ := refset.PointFinderTarget(g, isRNA)
+				if sp == "mycobacterium_tuberculosis" && g == "ethA-promoter-size-74bp" {
+					// the file holds embA-promoter-size-115bp's record (id and
+					// bases): a fault of the database, not loaded, said once
+					if len(refs.Faults) != 1 || !strings.Contains(refs.Faults[0], "ethA-promoter") || seen[gene] != "" {
+						t.Errorf("ethA-promoter: loaded as %q, faults %q", seen[gene], refs.Faults)
+					}
+					continue
+				}
+				if seen[gene] != kind {
+					t.Errorf("gene %s of genes.txt: loaded as %q, want a %s target %s", g, seen[gene], kind, gene)
 				}
 			}
 			cat, err := catalog.Load(dir, catalog.Options{})
@@ -126,8 +138,24 @@ func TestEverySpeciesLoads(t *testing.T) {
 			if want := filepath.Join(dir, catalog.PointFinderPhenotypes); cat.Files[0] != want {
 				t.Errorf("catalogue read %s first, want %s", cat.Files[0], want)
 			}
-			if _, err := cat.Validate(refs, false); err != nil {
+			warn, err := cat.Validate(refs, false)
+			if err != nil {
 				t.Fatalf("validate: %v", err)
+			}
+			for _, n := range cat.Notes {
+				if strings.Contains(n.Msg, "nucleotide") {
+					t.Errorf("%s:%d: row skipped: %s", n.File, n.Line, n.Msg)
+				}
+			}
+			nuc := 0
+			for _, e := range cat.Entries {
+				if e.Nucleotide {
+					nuc++
+				}
+			}
+			t.Logf("%s: %d entries (%d nucleotide), %d rows dropped, %d kept with faults", sp, len(cat.Entries), nuc, cat.Dropped, cat.WithFaults)
+			for _, w := range warn {
+				t.Logf("  %s", w)
 			}
 			if len(cat.Entries) == 0 && len(refs.Refs) > 0 && sp != "helicobacter_pylori" {
 				t.Errorf("no catalogue entries kept")
@@ -145,11 +173,13 @@ func TestEverySpeciesLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var skipped []string
-	for _, s := range refs.Skipped {
-		skipped = append(skipped, s.Gene)
+	var nt []string
+	for _, r := range refs.Refs {
+		if r.Nucleotide() {
+			nt = append(nt, r.Gene+":"+r.Kind)
+		}
 	}
-	if got := strings.Join(skipped, " "); got != "23S 16S-rrsB 16S-rrsC 16S-rrsH ampC-promoter-size-53bp" {
+	if got := strings.Join(nt, " "); got != "23S:rna 16S-rrsB:rna 16S-rrsC:rna 16S-rrsH:rna ampC-promoter:promoter" {
 		t.Errorf("E. coli nucleotide targets %q", got)
 	}
 }

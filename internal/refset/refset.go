@@ -137,9 +137,12 @@ func Codon(cds []byte, pos int) string {
 
 // Set is a loaded reference set.
 type Set struct {
-	Path    string
-	Refs    []*Reference // in file order (files sorted by name)
-	Files   []string     // files read
+	Path  string
+	Refs  []*Reference // in file order (files sorted by name)
+	Files []string     // files read
+	// Faults are faults of a distributed database that loading works
+	// around (a target file holding another target's record), for the log.
+	Faults  []string
 	byID    map[string]*Reference
 	byGene  map[string][]*Reference
 	alleles bool // a gene may have several untagged references (PointFinder folders)
@@ -319,6 +322,13 @@ func (s *Set) readTarget(f, gene, kind string, upstream int, listed map[string]b
 			return err
 		}
 		ref.Gene, ref.Source, ref.Record = gene, f, rec.N
+		if prev := s.byID[ref.ID]; prev != nil && prev.Gene != gene && string(prev.Seq) == string(ref.Seq) {
+			// PointFinder 3.0.0's ethA-promoter-size-74bp.fsa holds the
+			// record of embA-promoter-size-115bp.fsa, id and bases
+			s.Faults = append(s.Faults, fmt.Sprintf("%s record %d (%q) is the record of target %s (%s record %d), not one of %s: target %s not loaded",
+				f, rec.N, rec.ID, prev.Gene, prev.Source, prev.Record, gene, gene))
+			return nil
+		}
 		if err := s.add(ref, f, rec.N); err != nil {
 			return err
 		}

@@ -36,8 +36,11 @@ func checkRows(c *CLI, in *inputRows, refs *refset.Set) ([]call, int, error) {
 		if ref == nil {
 			return nil, 0, fmt.Errorf("%s: reference %q is not in %s (were the alignments made against other references?)", where(c, in, i), row.ReferenceID, c.References)
 		}
-		if int(row.RefLength) != len(ref.Protein) {
-			return nil, 0, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where(c, in, i), row.RefLength, ref.ID, c.References, len(ref.Protein))
+		if table.IsNucleotide(row.Molecule) != ref.Nucleotide() {
+			return nil, 0, fmt.Errorf("%s: a %s row, but reference %s in %s is a %s target (were the alignments made against other references?)", where(c, in, i), moleculeOf(row.Molecule), ref.ID, c.References, ref.Molecule())
+		}
+		if int(row.RefLength) != len(ref.Residues()) {
+			return nil, 0, fmt.Errorf("%s: ref_length %d, but reference %s in %s has %d residues (were the alignments made against other references?)", where(c, in, i), row.RefLength, ref.ID, c.References, len(ref.Residues()))
 		}
 		calls[i] = call{row: row, ref: ref}
 		calls[i].skipped = row.Quality == "FAILED" && !c.CallFailed && !disrupted(row) || row.AlignedQuery == ""
@@ -165,9 +168,15 @@ func (cr *caller) call(i int) {
 		if !mine {
 			<-p.done
 		} else {
-			in, err := inputOf(row, cl.ref, prot, protOK)
-			if err == nil {
-				p.res, err = variant.Call(in)
+			var err error
+			if cl.ref.Nucleotide() {
+				p.res, err = variant.CallNucleotide(catalog.NucInput(cl.ref, row.AlignedQuery, row.AlignedRef, int(row.QueryStart), int(row.RefStart)))
+			} else {
+				var in variant.Input
+				in, err = inputOf(row, cl.ref, prot, protOK)
+				if err == nil {
+					p.res, err = variant.Call(in)
+				}
 			}
 			if err == nil {
 				p.tmpl = newTemplate(p.res, row.Gene, cl.ref, cr.cat)
@@ -343,4 +352,12 @@ func sameUngapped(seq, aligned string) bool {
 		j++
 	}
 	return j == len(seq)
+}
+
+// moleculeOf reads a molecule column: empty is protein.
+func moleculeOf(m string) string {
+	if m == "" {
+		return table.MoleculeProtein
+	}
+	return m
 }

@@ -32,10 +32,20 @@ type templateRow struct {
 
 func newTemplate(res *variant.Result, gene string, ref *refset.Reference, cat *catalog.Catalog) *template {
 	t := &template{gene: gene, ref: ref, rows: make([]templateRow, len(res.Events))}
+	events := res.Events
+	if ref.Nucleotide() {
+		// the caller counts 1-based indices; rows and the catalogue use the
+		// target's coordinates (negative upstream of a promoter's gene)
+		events = make([]variant.Event, len(res.Events))
+		for k, e := range res.Events {
+			events[k] = catalog.CoordEvent(ref, e)
+		}
+	}
+	symGene := symbolGene(gene, ref)
 	size := 0
-	for k := range res.Events {
-		t.rows[k].ev = &res.Events[k]
-		size += len(gene) + 1 + len(res.Events[k].Short) // a symbol's length
+	for k := range events {
+		t.rows[k].ev = &events[k]
+		size += len(symGene) + 1 + len(events[k].Short) // a symbol's length
 	}
 	// in position order (the caller gives them so; kept stable)
 	if !slices.IsSortedFunc(t.rows, func(a, b templateRow) int { return cmp.Compare(a.ev.Start, b.ev.Start) }) {
@@ -44,12 +54,12 @@ func newTemplate(res *variant.Result, gene string, ref *refset.Reference, cat *c
 	// every symbol in one string
 	buf := make([]byte, 0, size)
 	for j := range t.rows {
-		buf = variant.AppendSymbol(buf, gene, t.rows[j].ev.Short)
+		buf = variant.AppendSymbol(buf, symGene, t.rows[j].ev.Short)
 	}
 	symbols := string(buf)
 	for j := range t.rows {
 		r := &t.rows[j]
-		n := len(gene) + 1 + len(r.ev.Short)
+		n := len(symGene) + 1 + len(r.ev.Short)
 		r.symbol, symbols = symbols[:n], symbols[n:]
 		r.codonRef = codonRef(ref, r.ev)
 		if cat != nil {
@@ -64,6 +74,16 @@ func newTemplate(res *variant.Result, gene string, ref *refset.Reference, cat *c
 	return t
 }
 
+// symbolGene is the gene a symbol names: a promoter target's gene
+// (fabG1-promoter) is named by its gene, as in fabG1_C-15T; the negative
+// position says the change lies upstream.
+func symbolGene(gene string, ref *refset.Reference) string {
+	if ref.Kind == refset.KindPromoter {
+		return strings.TrimSuffix(gene, "-promoter")
+	}
+	return gene
+}
+
 // row writes template row j for a row of the alignments table into m.
 func (t *template) row(j int, m *table.Mutation, cat *catalog.Catalog, has catalog.Has) {
 	r := &t.rows[j]
@@ -72,6 +92,7 @@ func (t *template) row(j int, m *table.Mutation, cat *catalog.Catalog, has catal
 		Gene: t.gene, ReferenceID: t.ref.ID,
 		Position: int32(e.Start), EndPosition: int32(e.End), Ref: e.Ref, Alt: e.Alt, Type: string(e.Type),
 		HGVS: e.HGVS, Short: e.Short, Symbol: r.symbol, RetainedPct: e.RetainedPct, CodonRef: r.codonRef,
+		Molecule: t.ref.Molecule(),
 	}
 	if cat != nil {
 		m.CatalogName, m.CatalogVersion = cat.Name, cat.Version
@@ -139,6 +160,7 @@ func mutationRows(cr *caller, p *pipe[table.Mutation]) (n, known int, err error)
 		gene string
 	}
 	others := map[geneTemplate]*template{} // rows labelled with another gene than the result's first row
+	cc := copyCounts{copies: map[string]int32{}, with: map[string]int32{}}
 	for g := 0; g < len(order); {
 		// one sample's rows, all called first (a combination rule may ask about any)
 		sample := calls[order[g]].row.SampleID
@@ -153,6 +175,7 @@ func mutationRows(cr *caller, p *pipe[table.Mutation]) (n, known int, err error)
 			}
 		}
 		var has catalog.Has // made when a combination rule needs it
+		cc.count(calls, order[g:end])
 		for _, ci := range order[g:end] {
 			cl := &calls[ci]
 			row := cl.row
@@ -173,6 +196,7 @@ func mutationRows(cr *caller, p *pipe[table.Mutation]) (n, known int, err error)
 				m := p.add()
 				t.row(j, m, cr.cat, has)
 				m.SampleID, m.Copy = row.SampleID, row.Copy
+				m.Copies, m.CopiesWith = cc.of(row.Gene, r.ev.HGVS)
 				if cl.cdsOK {
 					m.CodonAlt = codonAlt(row.QueryCDS, r.ev)
 				}
@@ -184,6 +208,46 @@ func mutationRows(cr *caller, p *pipe[table.Mutation]) (n, known int, err error)
 		g = end
 	}
 	return n, known, nil
+}
+
+// copyCounts counts, in one sample, the copies of each gene called and the
+// copies carrying each change (a 23S change in 3 of 6 copies).
+type copyCounts struct {
+	copies map[string]int32 // by gene
+	with   map[string]int32 // by gene and HGVS name
+}
+
+// count fills the counts for the called rows of one sample.
+func (cc *copyCounts) count(calls []call, group []int) {
+	clear(cc.copies)
+	clear(cc.with)
+	type geneCopy struct {
+		gene string
+		copy int32
+	}
+	seen := map[geneCopy]bool{}
+	seenChange := map[string]bool{}
+	for _, ci := range group {
+		cl := &calls[ci]
+		k := geneCopy{cl.row.Gene, cl.row.Copy}
+		if !seen[k] {
+			seen[k] = true
+			cc.copies[k.gene]++
+		}
+		for _, r := range cl.p.tmpl.rows {
+			key := k.gene + "\x00" + r.ev.HGVS
+			ck := key + "\x00" + string(rune(k.copy))
+			if !seenChange[ck] {
+				seenChange[ck] = true
+				cc.with[key]++
+			}
+		}
+	}
+}
+
+// of returns the copies of gene and those carrying the change named hgvs.
+func (cc *copyCounts) of(gene, hgvs string) (int32, int32) {
+	return cc.copies[gene], cc.with[gene+"\x00"+hgvs]
 }
 
 // codonRef returns the reference codons of an event when the reference has a
@@ -227,6 +291,7 @@ func siteRows(calls []call, cat *catalog.Catalog, p *pipe[table.Site]) int {
 		return cmp.Or(cmp.Compare(a.SampleID, b.SampleID), cmp.Compare(a.Gene, b.Gene), cmp.Compare(a.Copy, b.Copy))
 	})
 	n := 0
+	var sts []table.Site // one site's rows in a group
 	for g := 0; g < len(order); {
 		// a group: the rows of one sample and gene, by copy
 		first := calls[order[g]].row
@@ -234,16 +299,31 @@ func siteRows(calls []call, cat *catalog.Catalog, p *pipe[table.Site]) int {
 		for end < len(order) && calls[order[end]].row.SampleID == first.SampleID && calls[order[end]].row.Gene == first.Gene {
 			end++
 		}
+		copies := int32(end - g)
 		for _, s := range byGene[first.Gene] {
+			sts = sts[:0]
+			mut := int32(0)
 			for _, ci := range order[g:end] {
 				cl := &calls[ci]
-				st := table.Site{SampleID: cl.row.SampleID, Gene: cl.row.Gene, Position: int32(s.Position), Copy: cl.row.Copy, Status: variant.StatusNotCovered}
-				if s.Position >= 1 && s.Position <= len(cl.ref.Protein) {
-					st.Ref = variant.Residue(cl.ref.Protein[s.Position-1])
+				st := table.Site{SampleID: cl.row.SampleID, Gene: cl.row.Gene, Position: int32(s.Position), Copy: cl.row.Copy,
+					Status: variant.StatusNotCovered, Molecule: cl.ref.Molecule(), Copies: copies}
+				seq, at := cl.ref.Residues(), s.Position // the caller's 1-based index of the site
+				if cl.ref.Nucleotide() {
+					at = cl.ref.Index(s.Position) + 1
 				}
-				if cl.p != nil {
-					st.Status, st.Observed = cl.p.res.Site(s.Position, cl.ref.Protein)
+				if at >= 1 && at <= len(seq) {
+					st.Ref = variant.Residue(seq[at-1])
 				}
+				if cl.p != nil && at >= 1 {
+					st.Status, st.Observed = cl.p.res.Site(at, seq)
+				}
+				if st.Status == variant.StatusMut {
+					mut++
+				}
+				sts = append(sts, st)
+			}
+			for _, st := range sts {
+				st.CopiesMut = mut
 				*p.add() = st
 				n++
 			}

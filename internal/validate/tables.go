@@ -121,7 +121,19 @@ func checkProteins(t *loaded[table.Protein], idx proteinIndex, fs *Findings) {
 		p := &t.rows[i]
 		k := proteinKey{p.SampleID, p.Gene, p.Copy}
 		w := t.where(i, k.String())
-		requireNonEmpty(fs, w, map[string]string{"sample_id": p.SampleID, "gene": p.Gene, "protein": p.Protein})
+		nuc := table.IsNucleotide(p.Molecule)
+		if nuc {
+			// a nucleotide target's copy: its bases in cds, no protein
+			requireNonEmpty(fs, w, map[string]string{"sample_id": p.SampleID, "gene": p.Gene, "cds": p.CDS})
+			if p.Protein != "" || p.LengthAA != 0 {
+				fs.Errorf(w, "protein.molecule", "a nucleotide row has protein %q and length_aa %d; both must be empty", p.Protein, p.LengthAA)
+			}
+		} else {
+			requireNonEmpty(fs, w, map[string]string{"sample_id": p.SampleID, "gene": p.Gene, "protein": p.Protein})
+		}
+		if p.Molecule != "" && !nuc && p.Molecule != table.MoleculeProtein {
+			fs.Errorf(w, "protein.molecule", "molecule %q is neither %s nor %s", p.Molecule, table.MoleculeProtein, table.MoleculeNucleotide)
+		}
 		checkSampleID(fs, w, p.SampleID)
 		if first, dup := seen[k]; dup {
 			fs.Errorf(w, "protein.duplicate", "sample %s gene %s copy %d appears twice (first at row %d)", p.SampleID, p.Gene, p.Copy, first)
@@ -411,6 +423,19 @@ func checkAlignments(t *loaded[table.Alignment], rs *refs, prot proteinIndex, fs
 				fs.Errorf(w, "alignment.span", "ref_start..ref_end covers %d residues, aligned_ref holds %d", n, len(g.ref))
 			}
 		}
+		if table.IsNucleotide(a.Molecule) {
+			// the lenient reference loader reads proteins: a nucleotide
+			// row's query is checked against the copy's bases
+			if p := prot[k]; p != nil && coordsOK {
+				q := strings.ToUpper(p.CDS)
+				if int(a.QueryLength) != len(q) {
+					fs.Errorf(w, "alignment.query_length", "query_length %d, the copy in the proteins table has %d bases", a.QueryLength, len(q))
+				} else if strings.ToUpper(g.query) != q[a.QueryStart-1:a.QueryEnd] {
+					fs.Errorf(w, "alignment.query_residues", "aligned_query without gaps differs from the copy's bases %d..%d%s", a.QueryStart, a.QueryEnd, firstDiff(strings.ToUpper(g.query), q[a.QueryStart-1:a.QueryEnd], int(a.QueryStart)))
+				}
+			}
+			continue
+		}
 		if ref := rs.lookup(a.ReferenceID, a.Gene, a.Organism); ref != nil {
 			if int(a.RefLength) != len(ref.Protein) {
 				fs.Errorf(w, "alignment.ref_length", "ref_length %d, reference %s has %d aa", a.RefLength, ref.ID, len(ref.Protein))
@@ -552,8 +577,17 @@ func checkMutations(t *loaded[table.Mutation], rs *refs, fs *Findings) {
 		if m.Type != "" && !variant.ValidType(m.Type) {
 			fs.Errorf(w, "mutation.type", "type %q is not one of %s", m.Type, variant.TypeList())
 		}
-		if m.Position < 1 || m.EndPosition < m.Position {
+		nuc := table.IsNucleotide(m.Molecule)
+		switch {
+		case m.Molecule != "" && !nuc && m.Molecule != table.MoleculeProtein:
+			fs.Errorf(w, "mutation.molecule", "molecule %q is neither %s nor %s", m.Molecule, table.MoleculeProtein, table.MoleculeNucleotide)
+		case nuc && (m.Position == 0 || m.EndPosition == 0 || m.EndPosition < m.Position):
+			fs.Errorf(w, "mutation.coords", "position %d, end_position %d: need position ≤ end_position, neither 0 (nucleotides count from 1, or from -1 upstream of a gene)", m.Position, m.EndPosition)
+		case !nuc && (m.Position < 1 || m.EndPosition < m.Position):
 			fs.Errorf(w, "mutation.coords", "position %d, end_position %d: need 1 ≤ position ≤ end_position", m.Position, m.EndPosition)
+		}
+		if m.CopiesWith > m.Copies {
+			fs.Errorf(w, "mutation.copies", "copies_with %d exceeds copies %d", m.CopiesWith, m.Copies)
 		}
 		if variant.Type(m.Type) == variant.Substitution {
 			if len(m.Ref) != 1 || len(m.Alt) != 1 || m.EndPosition != m.Position {
@@ -562,11 +596,18 @@ func checkMutations(t *loaded[table.Mutation], rs *refs, fs *Findings) {
 				fs.Errorf(w, "mutation.name", "short %q, ref/position/alt say %s", m.Short, want)
 			}
 		}
-		if m.HGVS != "" && !strings.HasPrefix(m.HGVS, "p.") {
+		switch {
+		case nuc && m.HGVS != "" && !strings.HasPrefix(m.HGVS, "n.") && !strings.HasPrefix(m.HGVS, "c."):
+			fs.Errorf(w, "mutation.name", "hgvs %q of a nucleotide change does not start with n. or c.", m.HGVS)
+		case !nuc && m.HGVS != "" && !strings.HasPrefix(m.HGVS, "p."):
 			fs.Errorf(w, "mutation.name", "hgvs %q does not start with p.", m.HGVS)
 		}
-		if m.Symbol != "" && m.Short != "" && m.Symbol != m.Gene+"_"+m.Short {
-			fs.Errorf(w, "mutation.name", "symbol %q, gene and short say %s_%s", m.Symbol, m.Gene, m.Short)
+		// a promoter's changes are named by its gene: fabG1_C-15T
+		if sg := strings.TrimSuffix(m.Gene, "-promoter"); m.Symbol != "" && m.Short != "" && m.Symbol != m.Gene+"_"+m.Short && !(nuc && m.Symbol == sg+"_"+m.Short) {
+			fs.Errorf(w, "mutation.name", "symbol %q, gene and short say %s_%s", m.Symbol, sg, m.Short)
+		}
+		if nuc {
+			continue // the lenient reference loader reads proteins; nucleotide targets are checked by subscan
 		}
 		if m.Known && m.CatalogID == "" {
 			fs.Warnf(w, "mutation.known", "known is true but catalog_id is empty")
@@ -600,8 +641,12 @@ func checkSites(t *loaded[table.Site], rs *refs, fs *Findings) {
 		w := t.where(i, fmt.Sprintf("%s/%s:%d", s.SampleID, s.Gene, s.Position))
 		requireNonEmpty(fs, w, map[string]string{"sample_id": s.SampleID, "gene": s.Gene, "ref": s.Ref, "status": s.Status})
 		checkSampleID(fs, w, s.SampleID)
-		if s.Position < 1 {
-			fs.Errorf(w, "site.coords", "position %d: positions start at 1", s.Position)
+		nuc := table.IsNucleotide(s.Molecule)
+		if s.Position < 1 && !nuc || s.Position == 0 {
+			fs.Errorf(w, "site.coords", "position %d: positions start at 1 (nucleotides upstream of a gene at -1)", s.Position)
+		}
+		if s.CopiesMut > s.Copies {
+			fs.Errorf(w, "site.copies", "copies_mut %d exceeds copies %d", s.CopiesMut, s.Copies)
 		}
 		switch {
 		case s.Status != "" && !variant.ValidStatus(s.Status):
@@ -611,7 +656,7 @@ func checkSites(t *loaded[table.Site], rs *refs, fs *Findings) {
 		case s.Status == variant.StatusMut && (s.Observed == "" || strings.EqualFold(s.Observed, s.Ref)):
 			fs.Errorf(w, "site.status", "status MUT but observed %q is the reference residue %q (or empty)", s.Observed, s.Ref)
 		}
-		if ref := rs.forGene(s.Gene, ""); ref != nil && isResidues(s.Ref) && s.Position >= 1 {
+		if ref := rs.forGene(s.Gene, ""); ref != nil && !nuc && isResidues(s.Ref) && s.Position >= 1 {
 			if got, ok := residuesAt(ref.Protein, int(s.Position), s.Ref); !ok {
 				fs.Errorf(w, "site.ref", "ref %q at position %d, but reference %s has %q there", s.Ref, s.Position, ref.ID, got)
 			}

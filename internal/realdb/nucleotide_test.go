@@ -1,0 +1,274 @@
+package realdb
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/extract"
+	"github.com/wtscan/wtscan/internal/gencode"
+	"github.com/wtscan/wtscan/internal/seqio"
+	"github.com/wtscan/wtscan/internal/subscan"
+	"github.com/wtscan/wtscan/internal/table"
+	"github.com/wtscan/wtscan/internal/testdata"
+)
+
+// planted is one copy of a nucleotide target set into the background, with
+// the changes made to it.
+type planted struct {
+	gene   string
+	strand byte
+	edits  []edit
+}
+
+// edit changes the target at a 0-based index: del bases removed, then ins
+// inserted there.
+type edit struct {
+	at  int
+	del int
+	ins string
+}
+
+// TestNucleotideTruthSet: real rRNA and promoter sequences of the E. coli
+// PointFinder folder (v3.0.0, unmodified) set into K. pneumoniae HS11286's
+// chromosome, with catalogued and uncatalogued changes planted in some of
+// six 23S copies, in one of two 16S-rrsB copies and in ampC promoters on
+// both strands. The whole folder goes through wtscan-extract, wtscan-align
+// and wtscan-subscan: every planted change is found with the number of
+// copies carrying it, catalogued ones are known, and nothing else is called
+// on a nucleotide target. The expected names are worked out here from the
+// edits, independently of the caller.
+func TestNucleotideTruthSet(t *testing.T) {
+	db := filepath.Join(pointFinderDB(t), "escherichia_coli")
+	asm := testdata.File(t, "/usr/share/doc/kleborate/examples/data/Klebs_HS11286.fna.xz", "kleborate-examples")
+	seqs := map[string][]byte{}
+	for _, g := range []string{"23S", "16S-rrsB", "16S-rrsC", "16S-rrsH", "ampC-promoter-size-53bp"} {
+		if err := seqio.Read(filepath.Join(db, g+".fsa"), seqio.Options{}, func(r seqio.Record) error {
+			seqs[g] = []byte(strings.ToUpper(string(r.Seq)))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var chrom []byte
+	if err := seqio.Read(asm, seqio.Options{Alphabet: seqio.DNA}, func(r seqio.Record) error {
+		if chrom == nil {
+			chrom = []byte(strings.ToUpper(string(r.Seq)))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// the background: four stretches of the chromosome without rRNA
+	// operons or an ampC promoter (checked below: extract finds no
+	// nucleotide copy in them)
+	var chunks [][]byte
+	for _, off := range []int{150_000, 1_500_000, 2_600_000, 3_300_000} {
+		chunks = append(chunks, chrom[off:off+60_000])
+	}
+
+	s23, s16 := seqs["23S"], seqs["16S-rrsB"]
+	amp := seqs["ampC-promoter-size-53bp"]
+	// 0-based index of a 1-based RNA position; of a promoter position
+	// (53 bases before the gene: -1 is index 52)
+	rnaAt := func(p int) int { return p - 1 }
+	ampAt := func(p int) int { return 53 + p }
+	requireBase := func(seq []byte, i int, b byte, what string) {
+		if seq[i] != b {
+			t.Fatalf("%s: the database has %c at index %d, the test expects %c", what, seq[i], i, b)
+		}
+	}
+	requireBase(s23, rnaAt(2058), 'A', "23S 2058")
+	requireBase(s16, rnaAt(523), 'A', "16S-rrsB 523")
+	requireBase(amp, ampAt(-42), 'C', "ampC -42")
+	// a 2-base deletion at 23S 801-802 that no 3' shift moves
+	if s23[rnaAt(801)] == s23[rnaAt(803)] {
+		t.Fatalf("23S 801..803: %s, the deletion would shift", s23[rnaAt(801):rnaAt(804)])
+	}
+	sub := func(seq []byte, i int) string { // another base, fixed
+		return map[byte]string{'A': "G", 'C': "T", 'G': "A", 'T': "C"}[seq[i]]
+	}
+	plants := []planted{
+		{"23S", '+', []edit{{rnaAt(2058), 1, "G"}}},                                          // catalogued A2058G
+		{"23S", '-', []edit{{rnaAt(2058), 1, "G"}, {rnaAt(1500), 1, sub(s23, rnaAt(1500))}}}, // and an uncatalogued one
+		{"23S", '+', nil},
+		{"23S", '-', []edit{{rnaAt(2058), 1, "G"}}},
+		{"23S", '+', []edit{{rnaAt(801), 2, ""}}}, // uncatalogued deletion
+		{"23S", '-', nil},
+		{"16S-rrsB", '+', []edit{{rnaAt(523), 1, "C"}}}, // catalogued A523C
+		{"16S-rrsB", '-', nil},
+		{"ampC-promoter-size-53bp", '+', []edit{{ampAt(-42), 1, "T"}}},                  // catalogued C-42T
+		{"ampC-promoter-size-53bp", '-', []edit{{ampAt(-20), 1, sub(amp, ampAt(-20))}}}, // uncatalogued
+		// GT inserted after -14 in ...CGT|T...: the literature's -13insGT, named c.-15_-14dup
+		{"ampC-promoter-size-53bp", '+', []edit{{ampAt(-13), 0, "GT"}}},
+	}
+	requireBase(amp, ampAt(-15), 'G', "ampC -15")
+	requireBase(amp, ampAt(-14), 'T', "ampC -14")
+	requireBase(amp, ampAt(-13), 'T', "ampC -13")
+
+	// the expected calls: gene -> HGVS -> copies carrying it, and known
+	type want struct {
+		copies int
+		known  bool
+	}
+	expect := map[string]map[string]want{
+		"23S": {
+			"n.2058A>G": {3, true},
+			fmt.Sprintf("n.1500%c>%s", s23[rnaAt(1500)], sub(s23, rnaAt(1500))): {1, false},
+			"n.801_802del": {1, false},
+		},
+		"16S-rrsB": {"n.523A>C": {1, true}},
+		"ampC-promoter": {
+			"c.-42C>T": {1, true},
+			fmt.Sprintf("c.-20%c>%s", amp[ampAt(-20)], sub(amp, ampAt(-20))): {1, false},
+			"c.-15_-14dup": {1, true},
+		},
+	}
+	copies := map[string]int{"23S": 6, "16S-rrsB": 2, "ampC-promoter": 3}
+	// 16S-rrsC and 16S-rrsH report the same two copies: their calls are
+	// where their sequence differs from rrsB's (the same length, no gaps),
+	// plus A523C where they too have A
+	for _, g := range []string{"16S-rrsC", "16S-rrsH"} {
+		other := seqs[g]
+		if len(other) != len(s16) {
+			t.Fatalf("%s: %d bases, 16S-rrsB %d", g, len(other), len(s16))
+		}
+		expect[g] = map[string]want{}
+		copies[g] = 2
+		for i := range other {
+			if other[i] != s16[i] {
+				expect[g][fmt.Sprintf("n.%d%c>%c", i+1, other[i], s16[i])] = want{2, false}
+			}
+		}
+		if other[rnaAt(523)] == 'A' {
+			expect[g]["n.523A>C"] = want{1, false} // the catalogue lists A523C for rrsB only
+		}
+	}
+
+	// the assembly: each chunk a contig, the planted copies spread over them
+	var contigs [][]byte
+	for i := range chunks {
+		contigs = append(contigs, append([]byte(nil), chunks[i]...))
+	}
+	for k, p := range plants {
+		seq := append([]byte(nil), seqs[p.gene]...)
+		// edits from the end, so indices stay those of the database's sequence
+		sort.Slice(p.edits, func(i, j int) bool { return p.edits[i].at > p.edits[j].at })
+		for _, e := range p.edits {
+			seq = append(seq[:e.at], append([]byte(e.ins), seq[e.at+e.del:]...)...)
+		}
+		if p.strand == '-' {
+			seq = gencode.ReverseComplement(seq)
+		}
+		c := k % len(contigs)
+		at := 5_000 + (k/len(contigs))*20_000
+		contigs[c] = append(contigs[c][:at], append(seq, contigs[c][at:]...)...)
+	}
+	tmp := t.TempDir()
+	write := func(name string, cs [][]byte) string {
+		var b strings.Builder
+		for i, c := range cs {
+			fmt.Fprintf(&b, ">c%d\n%s\n", i+1, c)
+		}
+		p := filepath.Join(tmp, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	bg, planted := write("background.fna", chunks), write("planted.fna", contigs)
+
+	calls := func(asm, name string) ([]table.Protein, []table.Mutation, []table.Site) {
+		p, a := filepath.Join(tmp, name+".p.tsv"), filepath.Join(tmp, name+".a.tsv")
+		m, s := filepath.Join(tmp, name+".m.tsv"), filepath.Join(tmp, name+".s.tsv")
+		run(t, extract.Main, "--assembly", asm, "--sample-id", name, "--references", db, "--out", p)
+		run(t, alignstep.Main, "--references", db, "--queries", p, "--out", a)
+		run(t, subscan.Main, "--alignments", a, "--references", db, "--catalog", db, "--out", m, "--sites", s)
+		prots, _, err := table.ReadAll[table.Protein](p, table.SchemaProteins)
+		if err != nil {
+			t.Fatal(err)
+		}
+		muts, _, err := table.ReadAll[table.Mutation](m, table.SchemaMutations)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sites, _, err := table.ReadAll[table.Site](s, table.SchemaSites)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return prots, muts, sites
+	}
+	prots, _, _ := calls(bg, "background")
+	for _, p := range prots {
+		if table.IsNucleotide(p.Molecule) {
+			t.Fatalf("the background holds a copy of %s (%s:%d-%d): choose other stretches", p.Gene, p.Contig, p.Start, p.End)
+		}
+	}
+
+	prots, muts, sites := calls(planted, "planted")
+	found := map[string]int{}
+	for _, p := range prots {
+		if table.IsNucleotide(p.Molecule) {
+			found[p.Gene]++
+		}
+	}
+	for g, n := range copies {
+		if found[g] != n {
+			t.Errorf("%s: %d copies extracted, want %d", g, found[g], n)
+		}
+	}
+	got := map[string]map[string]want{}
+	for _, m := range muts {
+		if !table.IsNucleotide(m.Molecule) {
+			continue
+		}
+		if got[m.Gene] == nil {
+			got[m.Gene] = map[string]want{}
+		}
+		w, seen := got[m.Gene][m.HGVS]
+		if seen && (w.copies != int(m.CopiesWith) || w.known != m.Known) {
+			t.Errorf("%s %s: copies_with/known differ between its rows", m.Gene, m.HGVS)
+		}
+		got[m.Gene][m.HGVS] = want{int(m.CopiesWith), m.Known}
+		if int(m.Copies) != copies[m.Gene] {
+			t.Errorf("%s %s: copies %d, want %d", m.Gene, m.HGVS, m.Copies, copies[m.Gene])
+		}
+	}
+	for g, ws := range expect {
+		for h, w := range ws {
+			if got[g][h] != w {
+				t.Errorf("%s %s: found in %d copies, known %v; want %d, %v", g, h, got[g][h].copies, got[g][h].known, w.copies, w.known)
+			}
+		}
+		for h, w := range got[g] {
+			if _, ok := ws[h]; !ok {
+				t.Errorf("%s %s: called (%d copies) but not planted", g, h, w.copies)
+			}
+		}
+	}
+	for g := range got {
+		if expect[g] == nil {
+			t.Errorf("%s: calls %v on a target nothing was planted in", g, got[g])
+		}
+	}
+	// the sites table: 23S 2058 in every copy, MUT in three of six
+	n := 0
+	for _, s := range sites {
+		if s.Gene == "23S" && s.Position == 2058 {
+			n++
+			if s.Copies != 6 || s.CopiesMut != 3 || s.Molecule != table.MoleculeNucleotide {
+				t.Errorf("23S 2058 site: copies %d, copies_mut %d, molecule %q; want 6, 3, nucleotide", s.Copies, s.CopiesMut, s.Molecule)
+			}
+		}
+		if s.Gene == "ampC-promoter" && s.Position == -42 && s.Status == "MUT" && s.Observed != "T" {
+			t.Errorf("ampC -42: observed %q", s.Observed)
+		}
+	}
+	if n != 6 {
+		t.Errorf("23S 2058: %d site rows, want one per copy (6)", n)
+	}
+}
