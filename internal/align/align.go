@@ -20,6 +20,12 @@ func DefaultParams() Params {
 	return Params{Matrix: matricesByName["EBLOSUM62"], GapOpen: 10, GapExtend: 0.5}
 }
 
+// DefaultDNAParams returns water's nucleotide defaults: EDNAFULL, gap open
+// 10, gap extend 0.5.
+func DefaultDNAParams() Params {
+	return Params{Matrix: matricesByName["EDNAFULL"], GapOpen: 10, GapExtend: 0.5}
+}
+
 // scaledParams are the gap penalties multiplied by scale so that the dynamic
 // programming runs on integers.
 type scaledParams struct {
@@ -86,11 +92,11 @@ func NewProfile(p Params, ref []byte) (*Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSeq("reference", ref); err != nil {
+	if err := checkSeq(sp.matrix, "reference", ref); err != nil {
 		return nil, err
 	}
 	pr := &Profile{}
-	pr.build(sp, ref)
+	pr.build(sp, waterDNA(sp.matrix, ref))
 	return pr, nil
 }
 
@@ -148,15 +154,53 @@ func (pr *Profile) build(sp scaledParams, ref []byte) {
 	pr.buildKmers(m)
 }
 
-// kmerBits is the number of bits of one residue code in a k-mer code.
+// kmerBits is the number of bits of one residue code in a protein k-mer
+// code; a protein k-mer is 2 residues.
 const kmerBits = 5
+
+// dnaK is the length of a nucleotide k-mer: 2 bits per base (A, C, G, T),
+// 4,096 codes. A 2-mer would occur every 16 bases and say nothing about the
+// diagonal.
+const dnaK = 6
 
 // kmerCode is the 2-mer code of residue codes a and b (each < 32).
 func kmerCode(a, b uint8) int { return int(a)<<kmerBits | int(b) }
 
-// buildKmers fills the 2-mer index of pr.ref.
+// kmerAt returns the k-mer code of the residue codes c[i:i+k] of a sequence
+// scored with m, and false when a nucleotide k-mer holds a base other than
+// A, C, G or T (or runs past the end).
+func kmerAt(m *Matrix, c []uint8, i int) (int, bool) {
+	if !m.nucleotide {
+		if i+1 >= len(c) {
+			return 0, false
+		}
+		return kmerCode(c[i], c[i+1]), true
+	}
+	if i+dnaK > len(c) {
+		return 0, false
+	}
+	code := 0
+	for _, x := range c[i : i+dnaK] {
+		b := m.base2[x]
+		if b > 3 {
+			return 0, false
+		}
+		code = code<<2 | int(b)
+	}
+	return code, true
+}
+
+// kmerSpace is the number of k-mer codes of matrix m.
+func kmerSpace(m *Matrix) int {
+	if m.nucleotide {
+		return 1 << (2 * dnaK)
+	}
+	return 1 << (2 * kmerBits)
+}
+
+// buildKmers fills the k-mer index of pr.ref.
 func (pr *Profile) buildKmers(m *Matrix) {
-	const size = 1 << (2 * kmerBits)
+	size := kmerSpace(m)
 	pr.kmerStart = grow(pr.kmerStart, size+1)
 	clear(pr.kmerStart)
 	pr.kmerPos = pr.kmerPos[:0]
@@ -164,19 +208,21 @@ func (pr *Profile) buildKmers(m *Matrix) {
 	if n < 2 || m.size > 1<<kmerBits {
 		return
 	}
-	code := func(j int) int { return kmerCode(pr.rcodes[j], pr.rcodes[j+1]) }
-	for j := 0; j+1 < n; j++ {
-		pr.kmerStart[code(j)+1]++
+	for j := 0; j < n; j++ {
+		if c, ok := kmerAt(m, pr.rcodes, j); ok {
+			pr.kmerStart[c+1]++
+		}
 	}
 	for c := 1; c <= size; c++ {
 		pr.kmerStart[c] += pr.kmerStart[c-1]
 	}
-	pr.kmerPos = grow(pr.kmerPos, n-1)
+	pr.kmerPos = grow(pr.kmerPos, int(pr.kmerStart[size]))
 	fill := pr.kmerStart[:size] // next free slot per code, restored below
-	for j := 0; j+1 < n; j++ {
-		c := code(j)
-		pr.kmerPos[fill[c]] = int32(j)
-		fill[c]++
+	for j := 0; j < n; j++ {
+		if c, ok := kmerAt(m, pr.rcodes, j); ok {
+			pr.kmerPos[fill[c]] = int32(j)
+			fill[c]++
+		}
 	}
 	copy(pr.kmerStart[1:], pr.kmerStart[:size])
 	pr.kmerStart[0] = 0
@@ -247,19 +293,20 @@ func (a *Aligner) Params() Params { return a.p }
 
 // Align aligns query (water's -asequence) against ref (-bsequence).
 func (a *Aligner) Align(query, ref []byte) (Result, error) {
-	if err := checkSeq("reference", ref); err != nil {
+	if err := checkSeq(a.sp.matrix, "reference", ref); err != nil {
 		return Result{}, err
 	}
-	a.profileFor(ref)
+	a.profileFor(waterDNA(a.sp.matrix, ref))
 	return a.AlignProfile(&a.prof, query)
 }
 
 // AlignProfile aligns query against the reference of profile p, which must
 // have been built with the aligner's Params.
 func (a *Aligner) AlignProfile(p *Profile, query []byte) (Result, error) {
-	if err := checkSeq("query", query); err != nil {
+	if err := checkSeq(a.sp.matrix, "query", query); err != nil {
 		return Result{}, err
 	}
+	query = waterDNA(a.sp.matrix, query)
 	if p == nil || len(p.ref) == 0 {
 		return Result{}, errors.New("align: empty reference profile")
 	}
@@ -287,19 +334,20 @@ func (a *Aligner) alignScalar(p *Profile, query []byte) Result {
 // linear memory. It returns NaN when a sequence is empty or holds a byte
 // that is not a residue (see checkSeq); Align reports those as errors.
 func (a *Aligner) Score(query, ref []byte) float64 {
-	if checkSeq("query", query) != nil || checkSeq("reference", ref) != nil {
+	if checkSeq(a.sp.matrix, "query", query) != nil || checkSeq(a.sp.matrix, "reference", ref) != nil {
 		return math.NaN()
 	}
-	a.profileFor(ref)
+	a.profileFor(waterDNA(a.sp.matrix, ref))
 	s, _ := a.ScoreProfile(&a.prof, query)
 	return s
 }
 
 // ScoreProfile is Score against a prepared reference profile.
 func (a *Aligner) ScoreProfile(p *Profile, query []byte) (float64, error) {
-	if err := checkSeq("query", query); err != nil {
+	if err := checkSeq(a.sp.matrix, "query", query); err != nil {
 		return 0, err
 	}
+	query = waterDNA(a.sp.matrix, query)
 	if p == nil || len(p.ref) == 0 {
 		return 0, errors.New("align: empty reference profile")
 	}
@@ -339,20 +387,55 @@ func (a *Aligner) reportScore(ret int32, n, m int) float64 {
 	return float64(ret) / float64(a.sp.scale)
 }
 
-// checkSeq accepts a non-empty sequence of ASCII letters and '*' (stop).
-// Gap characters, blanks, digits and other bytes are refused: water's
-// sequence reader would silently drop them, changing the coordinates.
-func checkSeq(what string, s []byte) error {
+// checkSeq accepts a non-empty sequence of ASCII letters and '*' (stop);
+// with a nucleotide matrix, of IUPAC nucleotide codes and X. Gap
+// characters, blanks, digits and other bytes are refused: water's sequence
+// reader would silently drop them, changing the coordinates. A letter that
+// is not a nucleotide code (or '*') would make water read the sequence as a
+// protein and score it with EBLOSUM62.
+func checkSeq(m *Matrix, what string, s []byte) error {
 	if len(s) == 0 {
 		return fmt.Errorf("align: empty %s sequence", what)
 	}
+	nuc := m != nil && m.nucleotide
 	for i, c := range s {
+		if nuc && !nucleotideByte[c] && c != 'X' && c != 'x' {
+			return fmt.Errorf("align: %s sequence: byte %q at position %d is not a nucleotide code (%s scores DNA)", what, c, i+1, m.Name)
+		}
 		if !residueByte[c] {
 			return fmt.Errorf("align: %s sequence: byte %q at position %d is not a residue letter or '*'", what, c, i+1)
 		}
 	}
 	return nil
 }
+
+// waterDNA returns s as water reads a nucleotide sequence: X and x, which
+// water's nucleotide sequence type converts on input, become N and n (they
+// score, count and print as N). Other sequences, and DNA without X, are
+// returned as they are.
+func waterDNA(m *Matrix, s []byte) []byte {
+	if m == nil || !m.nucleotide || bytes.IndexAny(s, "Xx") < 0 {
+		return s
+	}
+	out := bytes.Clone(s)
+	for i, c := range out {
+		switch c {
+		case 'X':
+			out[i] = 'N'
+		case 'x':
+			out[i] = 'n'
+		}
+	}
+	return out
+}
+
+// nucleotideByte marks the IUPAC nucleotide codes, either case.
+var nucleotideByte = func() (t [256]bool) {
+	for _, c := range "ACGTUNRYSWKMBDHV" {
+		t[c], t[c+'a'-'A'] = true, true
+	}
+	return t
+}()
 
 var residueByte = func() (t [256]bool) {
 	for c := 'A'; c <= 'Z'; c++ {

@@ -98,3 +98,23 @@ func BenchmarkAlignProfileMix(b *testing.B) {
 		k = (k + 1) % len(qs)
 	}
 }
+
+// BenchmarkAlignDNA23S aligns a copy of E. coli's 23S rRNA (PointFinder,
+// 2,904 bases) with a few substitutions and a 2-base indel to the
+// reference, with water's DNA defaults: the largest nucleotide target.
+func BenchmarkAlignDNA23S(b *testing.B) {
+	ref := readFirstRecord(b, pointFinderDir+"/escherichia_coli/23S.fsa")
+	g := newSeqGen(23)
+	q := g.dnaMutate(ref, 0.002, 1, 2)
+	al, _ := NewAligner(DefaultDNAParams())
+	p, err := NewProfile(DefaultDNAParams(), ref)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(q) * len(ref)))
+	for b.Loop() {
+		if _, err := al.AlignProfile(p, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -51,6 +51,19 @@
 // as in water. Note that water's sequence reader drops digits, blanks, '-'
 // and '.' before aligning; callers that feed raw text should do the same.
 //
+// # Nucleotides
+//
+// With a nucleotide matrix (EDNAFULL, water's default for DNA, EDNAMAT or
+// EDNASIMPLE; DefaultDNAParams) the sequences are DNA and are read as
+// water reads DNA: only IUPAC nucleotide codes and X are accepted (any
+// other letter, or '*', would make water read a protein and switch to
+// EBLOSUM62), and X becomes N (x becomes n) before aligning, so it scores,
+// counts and prints as N. U is its own EDNAFULL letter (U/T scores 5 but is
+// not identical). Everything else is the same engine; TestWaterParityDNA
+// compares it with the real water on rRNA genes and promoters of the
+// PointFinder database. The SIMD engine's seeds are 6-mers of A, C, G and T
+// for nucleotides (2-mers for proteins).
+//
 // Arithmetic is exact: gap penalties are scaled to integers (for example ×2
 // for 10/0.5) and the dynamic programming runs on int32. Water computes in
 // double and stores float, which is exact for penalties that are multiples of

@@ -70,7 +70,7 @@ func FuzzAlign(f *testing.F) {
 	f.Add([]byte("XXXXWWW"), []byte("xxxxwww"), uint8(2))
 	f.Add([]byte("WGGGGGGGGGGGW"), []byte("WW"), uint8(3))
 	f.Fuzz(func(t *testing.T, q, ref []byte, ps uint8) {
-		if checkSeq("q", q) != nil || checkSeq("r", ref) != nil || len(q) > 300 || len(ref) > 300 {
+		if checkSeq(nil, "q", q) != nil || checkSeq(nil, "r", ref) != nil || len(q) > 300 || len(ref) > 300 {
 			if _, err := NewAlignerMust(t).Align(q, ref); err == nil && len(q) <= 300 && len(ref) <= 300 {
 				t.Fatalf("Align accepted invalid input %q vs %q", q, ref)
 			}

@@ -25,6 +25,13 @@ type matrixData struct {
 type Matrix struct {
 	Name string
 
+	// nucleotide is set for the EDNA matrices (every letter a nucleotide
+	// code): sequences aligned with them are DNA, read as water reads DNA.
+	nucleotide bool
+	// base2 maps the codes of A, C, G and T (and U, as T) of a nucleotide
+	// matrix to 0..3 and every other code to 4 (k-mer seeds).
+	base2 [32]uint8
+
 	alphabet string
 	size     int        // K+1: code 0 is the unknown residue
 	code     [256]uint8 // byte -> code
@@ -47,12 +54,27 @@ var matricesByName = func() map[string]*Matrix {
 
 func newMatrix(d matrixData) *Matrix {
 	k := len(d.alphabet)
-	m := &Matrix{Name: d.name, alphabet: d.alphabet, size: k + 1}
+	m := &Matrix{Name: d.name, alphabet: d.alphabet, size: k + 1, nucleotide: true}
+	for i := 0; i < k; i++ {
+		if !nucleotideByte[d.alphabet[i]] && d.alphabet[i] != 'X' {
+			m.nucleotide = false
+		}
+	}
 	for i := 0; i < k; i++ {
 		c := d.alphabet[i]
 		m.code[c] = uint8(i + 1)
 		if c >= 'A' && c <= 'Z' {
 			m.code[c+'a'-'A'] = uint8(i + 1)
+		}
+	}
+	for i := range m.base2 {
+		m.base2[i] = 4
+	}
+	for b, letters := range []string{"A", "C", "G", "TU"} {
+		for _, c := range []byte(letters) {
+			if x := m.code[c]; x != 0 && int(x) < len(m.base2) {
+				m.base2[x] = uint8(b)
+			}
 		}
 	}
 	m.scores = make([]int32, m.size*m.size)
@@ -95,6 +117,10 @@ func MatrixByName(name string) (*Matrix, error) {
 	}
 	return nil, fmt.Errorf("unknown scoring matrix %q; known matrices: %s", name, strings.Join(MatrixNames(), ", "))
 }
+
+// Nucleotide reports whether m scores nucleotides (EDNAFULL, EDNAMAT,
+// EDNASIMPLE): every letter of its alphabet is a nucleotide code.
+func (m *Matrix) Nucleotide() bool { return m.nucleotide }
 
 // Alphabet returns the residue letters of the matrix in EMBOSS file order.
 func (m *Matrix) Alphabet() string { return m.alphabet }

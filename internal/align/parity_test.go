@@ -43,9 +43,15 @@ func runWater(t testing.TB, water, dir, tag string, query []byte, qname string, 
 	if err := os.WriteFile(rf, []byte(rb.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The sequence type is given, not guessed: water's guess would read a
+	// protein made of nucleotide letters as DNA and convert its X to N.
+	s1, s2 := "-sprotein1", "-sprotein2"
+	if m, err := MatrixByName(matrix); err == nil && m.Nucleotide() {
+		s1, s2 = "-snucleotide1", "-snucleotide2"
+	}
 	cmd := exec.Command(water,
-		"-asequence", qf, "-sprotein1",
-		"-bsequence", rf, "-sprotein2",
+		"-asequence", qf, s1,
+		"-bsequence", rf, s2,
 		"-datafile", matrix,
 		"-gapopen", fmt.Sprint(open), "-gapextend", fmt.Sprint(ext),
 		"-aformat", "srspair", "-outfile", of)

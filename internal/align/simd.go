@@ -182,7 +182,10 @@ func (a *Aligner) seedScore(p *Profile) int32 {
 	clear(a.hist[3*N:])
 	hist, first, last, prev := a.hist[:N], a.hist[N:2*N], a.hist[2*N:3*N], a.hist[3*N:]
 	for i := 0; i+1 < n; i += seedStep {
-		c := kmerCode(q[i], q[i+1])
+		c, ok := kmerAt(a.sp.matrix, q, i)
+		if !ok {
+			continue
+		}
 		pos := p.kmerPos[p.kmerStart[c]:p.kmerStart[c+1]]
 		if len(pos) > 16 { // low complexity: no information on the diagonal
 			continue

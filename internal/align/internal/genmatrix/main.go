@@ -1,5 +1,5 @@
 // Command genmatrix reads EMBOSS scoring matrix files (the EBLOSUM and EPAM
-// families shipped by the Debian package emboss-data in /usr/share/EMBOSS/data)
+// families and the EDNA nucleotide matrices shipped by the Debian package emboss-data in /usr/share/EMBOSS/data)
 // and writes a gofmt'd Go file embedding them for package align.
 //
 // It is run by `go generate ./internal/align` (see scripts/gen-matrices.sh);
@@ -27,7 +27,8 @@ var names = func() []string {
 	for v := 10; v <= 500; v += 10 {
 		n = append(n, fmt.Sprintf("EPAM%d", v))
 	}
-	return n
+	// Nucleotide matrices: EDNAFULL is water's default for DNA.
+	return append(n, "EDNAFULL", "EDNAMAT", "EDNASIMPLE")
 }()
 
 type matrix struct {
