@@ -17,7 +17,7 @@ type CLI struct {
 	cli.Shared
 
 	References string `required:"" type:"path" placeholder:"REFS" help:"Wild-type references: protein or CDS FASTA (CDS is translated with table 11), or a folder of them (a PointFinder species folder)."`
-	Queries    string `required:"" placeholder:"Q" help:"Queries: a proteins table from wtscan-extract (.parquet/.tsv), or protein FASTA ('-' for stdin) with gene=NAME (and optional sample=, copy=, organism=) header tags."`
+	Queries    string `required:"" placeholder:"Q" help:"Queries: a proteins table from wtscan-extract (.parquet/.tsv; nucleotide rows align their bases), or protein FASTA (or the bases of RNA genes and promoters, aligned when the gene's reference is a nucleotide target or with molecule=nucleotide) ('-' for stdin) with gene=NAME (and optional sample=, copy=, organism=) header tags."`
 	Out        string `required:"" type:"path" placeholder:"FILE" help:"Alignments table: .parquet, .tsv or .tsv.gz."`
 
 	Gene     string `placeholder:"NAME" help:"Gene of every FASTA query that has no gene= tag."`
@@ -25,9 +25,13 @@ type CLI struct {
 	Pairs    string `type:"existingfile" placeholder:"FILE" help:"TSV of query_id and reference_id columns: align exactly these pairs."`
 	All      bool   `help:"Align every query against every reference."`
 
-	Matrix    string  `default:"EBLOSUM62" help:"Substitution matrix (EMBOSS name)."`
-	GapOpen   float64 `name:"gapopen" default:"10" help:"Gap opening penalty (water's -gapopen)."`
-	GapExtend float64 `name:"gapextend" default:"0.5" help:"Gap extension penalty (water's -gapextend); a gap of k residues costs open + (k-1)*extend."`
+	Matrix    string  `default:"EBLOSUM62" help:"Substitution matrix for proteins (EMBOSS name)."`
+	GapOpen   float64 `name:"gapopen" default:"10" help:"Gap opening penalty for proteins (water's -gapopen)."`
+	GapExtend float64 `name:"gapextend" default:"0.5" help:"Gap extension penalty for proteins (water's -gapextend); a gap of k residues costs open + (k-1)*extend."`
+
+	NucleotideMatrix    string  `default:"EDNAFULL" help:"Substitution matrix for nucleotide targets, RNA genes and promoters (EDNAFULL, EDNAMAT or EDNASIMPLE; water's default for DNA is EDNAFULL)."`
+	NucleotideGapOpen   float64 `name:"nucleotide-gapopen" default:"10" help:"Gap opening penalty for nucleotide targets."`
+	NucleotideGapExtend float64 `name:"nucleotide-gapextend" default:"0.5" help:"Gap extension penalty for nucleotide targets."`
 
 	QualityThresholds string `default:"HIGH=95/90,MEDIUM=80/70,LOW=60/50" help:"Quality tiers as TIER=min %identity/min %reference coverage, best first; below the last tier a row is FAILED."`
 
@@ -49,6 +53,9 @@ func (c *CLI) Validate() error {
 	}
 	if c.GapOpen < 0 || c.GapExtend < 0 {
 		return fmt.Errorf("--gapopen and --gapextend must not be negative")
+	}
+	if c.NucleotideGapOpen < 0 || c.NucleotideGapExtend < 0 {
+		return fmt.Errorf("--nucleotide-gapopen and --nucleotide-gapextend must not be negative")
 	}
 	tiers, err := parseTiers(c.QualityThresholds)
 	if err != nil {

@@ -14,11 +14,13 @@ import (
 	"github.com/wtscan/wtscan/internal/table"
 )
 
-const description = `Align proteins to their wild-type references with Smith-Waterman scored exactly as EMBOSS water.
+const description = `Align proteins, and the bases of RNA genes and promoters, to their wild-type references with Smith-Waterman scored exactly as EMBOSS water.
 
 Each query meets the reference of its gene (a proteins table's gene column, a
 FASTA gene= tag or --gene; organism= picks among per-organism references),
-the pairs of --pairs, or every reference with --all. Identical
+the pairs of --pairs, or every reference of its molecule with --all.
+Proteins are scored with --matrix (EBLOSUM62), nucleotide targets with
+--nucleotide-matrix (EDNAFULL), as water scores each. Identical
 (reference, query) pairs are aligned once.`
 
 // maxCache bounds the distinct alignments kept for reuse across batches
@@ -50,12 +52,11 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := align.MatrixByName(c.Matrix)
+	sc, err := newSchemes(c)
 	if err != nil {
-		return nil, fmt.Errorf("--matrix: %w", err)
+		return nil, err
 	}
-	params := align.Params{Matrix: m, GapOpen: c.GapOpen, GapExtend: c.GapExtend}
-	eng, err := newEngine(c.Engine, params, refs, env.Threads())
+	eng, err := newEngine(c.Engine, sc, refs, env.Threads())
 	if err != nil {
 		return nil, err
 	}
@@ -73,12 +74,15 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		return nil, err
 	}
 	meta.Extra = map[string]string{
-		"wtscan.references":        c.References,
-		"wtscan.references.digest": refs.Digest(),
-		"wtscan.matrix":            c.Matrix,
-		"wtscan.gapopen":           fmt.Sprint(c.GapOpen),
-		"wtscan.gapextend":         fmt.Sprint(c.GapExtend),
-		"wtscan.engine":            c.Engine,
+		"wtscan.references":           c.References,
+		"wtscan.references.digest":    refs.Digest(),
+		"wtscan.matrix":               c.Matrix,
+		"wtscan.gapopen":              fmt.Sprint(c.GapOpen),
+		"wtscan.gapextend":            fmt.Sprint(c.GapExtend),
+		"wtscan.nucleotide_matrix":    c.NucleotideMatrix,
+		"wtscan.nucleotide_gapopen":   fmt.Sprint(c.NucleotideGapOpen),
+		"wtscan.nucleotide_gapextend": fmt.Sprint(c.NucleotideGapExtend),
+		"wtscan.engine":               c.Engine,
 	}
 	out, err := table.Create[table.Alignment](c.Out, meta)
 	if err != nil {
@@ -87,7 +91,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 	defer out.Abort()
 	var srs *srsWriter
 	if c.EmbossOut != "" {
-		if srs, err = newSRSWriter(c.EmbossOut, params, env.Args); err != nil {
+		if srs, err = newSRSWriter(c.EmbossOut, env.Args); err != nil {
 			return nil, err
 		}
 		defer srs.abort()
@@ -151,11 +155,11 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 			if res == nil {
 				res = &todo[slot[n]].res
 			}
-			row := makeRow(q, j, res, c, len(q.seq))
+			row := makeRow(q, j, res, c, sc.of(j.ref), len(q.seq))
 			tierCount[row.Quality]++
 			rows = append(rows, row)
 			if srs != nil {
-				if err := srs.write(q, j.ref, res); err != nil {
+				if err := srs.write(q, j.ref, res, sc.of(j.ref)); err != nil {
 					return err
 				}
 			}
@@ -236,8 +240,47 @@ func pct(n, d int) float64 {
 	return math.Round(1000*float64(n)/float64(d)) / 10
 }
 
-func makeRow(q *query, j job, res *align.Result, c *CLI, qlen int) table.Alignment {
+// scheme is the scoring of one molecule, as given on the command line.
+type scheme struct {
+	params align.Params
+	matrix string // the name the user gave, written to every row
+}
+
+// schemes are the protein and the nucleotide scoring.
+type schemes struct{ protein, nucleotide scheme }
+
+func newSchemes(c *CLI) (*schemes, error) {
+	pm, err := align.MatrixByName(c.Matrix)
+	if err != nil {
+		return nil, fmt.Errorf("--matrix: %w", err)
+	}
+	if pm.Nucleotide() {
+		return nil, fmt.Errorf("--matrix %s scores nucleotides: give a protein matrix (nucleotide targets use --nucleotide-matrix)", c.Matrix)
+	}
+	nm, err := align.MatrixByName(c.NucleotideMatrix)
+	if err != nil {
+		return nil, fmt.Errorf("--nucleotide-matrix: %w", err)
+	}
+	if !nm.Nucleotide() {
+		return nil, fmt.Errorf("--nucleotide-matrix %s scores proteins: give EDNAFULL, EDNAMAT or EDNASIMPLE", c.NucleotideMatrix)
+	}
+	return &schemes{
+		protein:    scheme{align.Params{Matrix: pm, GapOpen: c.GapOpen, GapExtend: c.GapExtend}, c.Matrix},
+		nucleotide: scheme{align.Params{Matrix: nm, GapOpen: c.NucleotideGapOpen, GapExtend: c.NucleotideGapExtend}, c.NucleotideMatrix},
+	}, nil
+}
+
+// of is the scheme of reference r's molecule.
+func (s *schemes) of(r *refset.Reference) *scheme {
+	if r.Nucleotide() {
+		return &s.nucleotide
+	}
+	return &s.protein
+}
+
+func makeRow(q *query, j job, res *align.Result, c *CLI, sc *scheme, qlen int) table.Alignment {
 	row := q.row
+	row.Molecule = j.ref.Molecule()
 	row.ReferenceID = j.ref.ID
 	row.Pairing = j.pairing
 	row.Score = res.Score
@@ -245,19 +288,20 @@ func makeRow(q *query, j job, res *align.Result, c *CLI, qlen int) table.Alignme
 	row.Gaps, row.Length = int32(res.Gaps), int32(res.Length)
 	row.QueryStart, row.QueryEnd = int32(res.QueryStart), int32(res.QueryEnd)
 	row.RefStart, row.RefEnd = int32(res.RefStart), int32(res.RefEnd)
-	row.QueryLength, row.RefLength = int32(qlen), int32(len(j.ref.Protein))
+	rlen := len(j.ref.Residues())
+	row.QueryLength, row.RefLength = int32(qlen), int32(rlen)
 	row.PctIdentity = pct(res.Identity, res.Length)
 	row.PctSimilarity = pct(res.Similarity, res.Length)
 	row.PctGaps = pct(res.Gaps, res.Length)
 	if res.RefEnd > 0 {
-		row.RefCoverage = pct(res.RefEnd-res.RefStart+1, len(j.ref.Protein))
+		row.RefCoverage = pct(res.RefEnd-res.RefStart+1, rlen)
 		row.QueryCoverage = pct(res.QueryEnd-res.QueryStart+1, qlen)
 	}
 	row.Quality = quality(c.tiers, row.PctIdentity, row.RefCoverage, res.Score)
 	row.Cigar = res.Cigar()
 	row.AlignedQuery, row.AlignedRef = res.AlignedQuery, res.AlignedRef
 	row.Query = string(q.seq)
-	row.Matrix, row.GapOpen, row.GapExtend = c.Matrix, c.GapOpen, c.GapExtend
+	row.Matrix, row.GapOpen, row.GapExtend = sc.matrix, sc.params.GapOpen, sc.params.GapExtend
 	if row.Gene == "" {
 		row.Gene = j.ref.Gene
 	}
@@ -272,28 +316,30 @@ type engine interface {
 	alignAll(ctx context.Context, todo []pending) error
 }
 
-func newEngine(name string, p align.Params, refs *refset.Set, threads int) (engine, error) {
+func newEngine(name string, sc *schemes, refs *refset.Set, threads int) (engine, error) {
 	if name == "water" {
-		return newWaterEngine(p, threads)
+		return newWaterEngine(sc, threads)
 	}
 	profiles := map[string]*align.Profile{}
 	for _, r := range refs.Refs {
-		pr, err := align.NewProfile(p, r.Protein)
+		pr, err := align.NewProfile(sc.of(r).params, r.Residues())
 		if err != nil {
 			return nil, fmt.Errorf("reference %s: %w", r.ID, err)
 		}
 		profiles[r.ID] = pr
 	}
-	return &builtin{params: p, profiles: profiles, threads: threads, aligners: make([]*align.Aligner, threads)}, nil
+	return &builtin{schemes: sc, profiles: profiles, threads: threads, aligners: make([][2]*align.Aligner, threads)}, nil
 }
 
 // builtin runs internal/align on all cores. Results land in todo[i].res, so
 // the output order never depends on scheduling.
 type builtin struct {
-	params   align.Params
+	schemes  *schemes
 	profiles map[string]*align.Profile
 	threads  int
-	aligners []*align.Aligner // one per worker, kept across batches with their buffers
+	// one protein and one nucleotide aligner per worker, kept across
+	// batches with their buffers
+	aligners [][2]*align.Aligner
 }
 
 func (b *builtin) alignAll(ctx context.Context, todo []pending) error {
@@ -321,19 +367,23 @@ func (b *builtin) alignAll(ctx context.Context, todo []pending) error {
 
 // worker aligns todo[w], todo[w+n], ...: interleaving balances long and short pairs.
 func (b *builtin) worker(ctx context.Context, todo []pending, w, n int) error {
-	a := b.aligners[w]
-	if a == nil {
-		var err error
-		if a, err = align.NewAligner(b.params); err != nil {
-			return err
-		}
-		b.aligners[w] = a
-	}
 	for i := w; i < len(todo); i += n {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		t := &todo[i]
+		k := 0
+		if t.ref.Nucleotide() {
+			k = 1
+		}
+		a := b.aligners[w][k]
+		if a == nil {
+			var err error
+			if a, err = align.NewAligner(b.schemes.of(t.ref).params); err != nil {
+				return err
+			}
+			b.aligners[w][k] = a
+		}
 		var err error
 		t.res, err = a.AlignProfile(b.profiles[t.ref.ID], t.seq)
 		if err != nil {

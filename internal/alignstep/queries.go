@@ -15,12 +15,16 @@ import (
 	"github.com/wtscan/wtscan/internal/table"
 )
 
-// query is one protein to align, with what the alignments row copies from it.
+// query is one protein, or the bases of one copy of a nucleotide target, to
+// align, with what the alignments row copies from it.
 type query struct {
 	row   table.Alignment // identity fields only: sample, gene, copy, query id, organism, partial flags, CDS, frameshifts
 	seq   []byte
 	where string // "file record N" or "file line N", for messages
 	hint  string // the reference extract found the query by (chooses among a gene's alleles)
+	// molecule is the query's molecule when its input says it (a proteins
+	// table row; a FASTA molecule= tag), else "" (the reference decides).
+	molecule string
 }
 
 var sampleIDRe = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
@@ -59,6 +63,12 @@ func readQueries(path, gene, organism string, fn func([]query) error) error {
 		q.row.Organism = r.Tag("organism")
 		if q.row.Organism == "" {
 			q.row.Organism = organism
+		}
+		switch m := r.Tag("molecule"); m {
+		case "", table.MoleculeProtein, table.MoleculeNucleotide:
+			q.molecule = m
+		default:
+			return fmt.Errorf("%s: molecule=%q: want %s or %s", q.where, m, table.MoleculeProtein, table.MoleculeNucleotide)
 		}
 		if strings.ContainsRune(string(q.seq), '-') {
 			return fmt.Errorf("%s: contains gap characters '-': give unaligned proteins", q.where)
@@ -114,17 +124,14 @@ func readProteinTable(path, organism string, fn func([]query) error) error {
 			if p.Gene == "" {
 				return fmt.Errorf("%s: empty gene", where)
 			}
-			seq := stripStop([]byte(strings.ToUpper(p.Protein)))
-			if len(seq) == 0 {
-				return fmt.Errorf("%s (%s %s copy %d): empty protein", where, p.SampleID, p.Gene, p.Copy)
+			seq, err := tableSeq(&p)
+			if err != nil {
+				return fmt.Errorf("%s (%s %s copy %d): %w", where, p.SampleID, p.Gene, p.Copy, err)
 			}
-			if pos, c, bad := seqio.Protein.Check(seq); bad || strings.IndexByte(string(seq), '-') >= 0 {
-				if !bad {
-					pos, c = strings.IndexByte(string(seq), '-')+1, '-'
-				}
-				return fmt.Errorf("%s (%s %s copy %d): character %q at position %d is not an amino-acid code", where, p.SampleID, p.Gene, p.Copy, c, pos)
+			q := query{seq: seq, where: where, hint: p.ReferenceID, molecule: p.Molecule}
+			if q.molecule == "" {
+				q.molecule = table.MoleculeProtein
 			}
-			q := query{seq: seq, where: where, hint: p.ReferenceID}
 			q.row.SampleID, q.row.Gene, q.row.Copy = p.SampleID, p.Gene, p.Copy
 			q.row.QueryID = fmt.Sprintf("%s|%s|%d", p.SampleID, p.Gene, p.Copy)
 			q.row.Organism = p.Organism
@@ -132,7 +139,9 @@ func readProteinTable(path, organism string, fn func([]query) error) error {
 				q.row.Organism = organism
 			}
 			q.row.PartialStart, q.row.PartialEnd = p.PartialStart, p.PartialEnd
-			q.row.QueryCDS, q.row.Frameshifts = p.CDS, p.Frameshifts
+			if !table.IsNucleotide(p.Molecule) { // a nucleotide row's cds is its query
+				q.row.QueryCDS, q.row.Frameshifts = p.CDS, p.Frameshifts
+			}
 			batch = append(batch, q)
 		}
 		if len(batch) > 0 {
@@ -147,6 +156,56 @@ func readProteinTable(path, organism string, fn func([]query) error) error {
 			return rerr
 		}
 	}
+}
+
+// tableSeq is what a proteins table row aligns: its protein, or for a
+// nucleotide row the copy's bases (the cds column).
+func tableSeq(p *table.Protein) ([]byte, error) {
+	switch p.Molecule {
+	case "", table.MoleculeProtein:
+	case table.MoleculeNucleotide:
+		seq := []byte(strings.ToUpper(p.CDS))
+		if len(seq) == 0 {
+			return nil, errors.New("a nucleotide row with no bases in cds")
+		}
+		if i := strings.IndexFunc(string(seq), func(r rune) bool { return !strings.ContainsRune(nucleotideCodes, r) }); i >= 0 {
+			return nil, fmt.Errorf("character %q at position %d of cds is not a nucleotide code", seq[i], i+1)
+		}
+		return seq, nil
+	default:
+		return nil, fmt.Errorf("molecule %q: want %s or %s", p.Molecule, table.MoleculeProtein, table.MoleculeNucleotide)
+	}
+	seq := stripStop([]byte(strings.ToUpper(p.Protein)))
+	if len(seq) == 0 {
+		return nil, errors.New("empty protein")
+	}
+	if pos, c, bad := seqio.Protein.Check(seq); bad || strings.IndexByte(string(seq), '-') >= 0 {
+		if !bad {
+			pos, c = strings.IndexByte(string(seq), '-')+1, '-'
+		}
+		return nil, fmt.Errorf("character %q at position %d is not an amino-acid code", c, pos)
+	}
+	return seq, nil
+}
+
+// nucleotideCodes are the letters a nucleotide query may hold: IUPAC codes
+// and X, which water reads as N.
+const nucleotideCodes = "ACGTUNRYSWKMBDHVX"
+
+// checkMolecule refuses a pair whose query and reference are different
+// molecules, and a nucleotide pair whose query holds other letters.
+func checkMolecule(q *query, r *refset.Reference) error {
+	if q.molecule != "" && q.molecule != r.Molecule() {
+		return fmt.Errorf("%s: a %s query, but reference %s is a %s target", q.where, q.molecule, r.ID, r.Molecule())
+	}
+	if r.Nucleotide() {
+		for i, c := range q.seq {
+			if !strings.ContainsRune(nucleotideCodes, rune(c&^0x20)) {
+				return fmt.Errorf("%s: reference %s is a nucleotide target, but the query holds %q at position %d, not a nucleotide code", q.where, r.ID, c, i+1)
+			}
+		}
+	}
+	return nil
 }
 
 // pairer decides which references each query meets.
@@ -167,8 +226,19 @@ type job struct {
 func (p *pairer) pairs(q *query, qi int, out []job) ([]job, error) {
 	switch {
 	case p.all:
+		// every reference of the query's molecule: a protein query with
+		// no molecule= tag meets the protein references
+		mol := q.molecule
+		if mol == "" {
+			mol = table.MoleculeProtein
+		}
 		for _, r := range p.refs.Refs {
-			out = append(out, job{qi, r, "all"})
+			if r.Molecule() == mol {
+				if err := checkMolecule(q, r); err != nil {
+					return out, err
+				}
+				out = append(out, job{qi, r, "all"})
+			}
 		}
 	case p.explicit != nil:
 		ids, ok := p.explicit[q.row.QueryID]
@@ -176,7 +246,11 @@ func (p *pairer) pairs(q *query, qi int, out []job) ([]job, error) {
 			return out, fmt.Errorf("%s: query %q has no line in --pairs %s", q.where, q.row.QueryID, p.pairsSrc)
 		}
 		for _, id := range ids {
-			out = append(out, job{qi, p.refs.ByID(id), "pairs"})
+			r := p.refs.ByID(id)
+			if err := checkMolecule(q, r); err != nil {
+				return out, err
+			}
+			out = append(out, job{qi, r, "pairs"})
 		}
 	default:
 		if q.row.Gene == "" {
@@ -185,6 +259,9 @@ func (p *pairer) pairs(q *query, qi int, out []job) ([]job, error) {
 		r, how, err := p.refs.ForQuery(q.row.Gene, q.row.Organism, q.hint)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", q.where, err)
+		}
+		if err := checkMolecule(q, r); err != nil {
+			return out, err
 		}
 		out = append(out, job{qi, r, how})
 	}

@@ -21,18 +21,17 @@ import (
 // order of the table rows. Query names are the query ids, reference names the
 // reference ids, as water would print them for the same FASTA files.
 type srsWriter struct {
-	f      *fsx.AtomicFile
-	w      *bufio.Writer
-	params align.Params
-	args   []string
+	f    *fsx.AtomicFile
+	w    *bufio.Writer
+	args []string
 }
 
-func newSRSWriter(path string, p align.Params, args []string) (*srsWriter, error) {
+func newSRSWriter(path string, args []string) (*srsWriter, error) {
 	f, err := fsx.CreateAtomic(path)
 	if err != nil {
 		return nil, err
 	}
-	s := &srsWriter{f: f, w: bufio.NewWriterSize(f, 1<<16), params: p, args: args}
+	s := &srsWriter{f: f, w: bufio.NewWriterSize(f, 1<<16), args: args}
 	if err := align.WriteSRSHeader(s.w, align.SRSHeader{Program: "water (wtscan-align)", Commandline: args}); err != nil {
 		f.Abort()
 		return nil, err
@@ -40,10 +39,10 @@ func newSRSWriter(path string, p align.Params, args []string) (*srsWriter, error
 	return s, nil
 }
 
-func (s *srsWriter) write(q *query, ref *refset.Reference, res *align.Result) error {
+func (s *srsWriter) write(q *query, ref *refset.Reference, res *align.Result, sc *scheme) error {
 	return align.WriteSRSPairRecord(s.w, align.SRSPair{
 		QueryName: q.row.QueryID, RefName: ref.ID,
-		Matrix: s.params.Matrix.Name, GapOpen: s.params.GapOpen, GapExtend: s.params.GapExtend,
+		Matrix: sc.params.Matrix.Name, GapOpen: sc.params.GapOpen, GapExtend: sc.params.GapExtend,
 		Result: *res,
 	})
 }
@@ -65,17 +64,16 @@ func (s *srsWriter) abort() { s.f.Abort() }
 // labs that must cite water itself.
 type waterEngine struct {
 	bin     string
-	params  align.Params
+	schemes *schemes
 	threads int
-	matrix  string // path of the matrix file given to -datafile
 }
 
-func newWaterEngine(p align.Params, threads int) (engine, error) {
+func newWaterEngine(sc *schemes, threads int) (engine, error) {
 	bin, err := exec.LookPath("water")
 	if err != nil {
 		return nil, errors.New("--engine water: EMBOSS water is not on PATH (install the Debian package emboss, or use --engine builtin)")
 	}
-	return &waterEngine{bin: bin, params: p, threads: threads, matrix: p.Matrix.Name}, nil
+	return &waterEngine{bin: bin, schemes: sc, threads: threads}, nil
 }
 
 func (w *waterEngine) alignAll(ctx context.Context, todo []pending) error {
@@ -106,15 +104,21 @@ func (w *waterEngine) one(ctx context.Context, dir string, i int, t *pending) er
 	if err := os.WriteFile(qf, []byte(">query\n"+string(t.seq)+"\n"), 0o600); err != nil {
 		return err
 	}
-	if err := os.WriteFile(rf, []byte(">reference\n"+string(t.ref.Protein)+"\n"), 0o600); err != nil {
+	if err := os.WriteFile(rf, []byte(">reference\n"+string(t.ref.Residues())+"\n"), 0o600); err != nil {
 		return err
 	}
 	defer os.Remove(qf)
 	defer os.Remove(rf)
-	cmd := exec.CommandContext(ctx, w.bin, "-auto", "-asequence", qf, "-bsequence", rf,
-		"-gapopen", strconv.FormatFloat(w.params.GapOpen, 'f', -1, 64),
-		"-gapextend", strconv.FormatFloat(w.params.GapExtend, 'f', -1, 64),
-		"-datafile", w.matrix, "-aformat", "srspair", "-outfile", "stdout")
+	// The sequence type is given, not left to water's guess, which would
+	// read a protein of nucleotide letters as DNA.
+	sc, s1, s2 := w.schemes.of(t.ref), "-sprotein1", "-sprotein2"
+	if t.ref.Nucleotide() {
+		s1, s2 = "-snucleotide1", "-snucleotide2"
+	}
+	cmd := exec.CommandContext(ctx, w.bin, "-auto", "-asequence", qf, s1, "-bsequence", rf, s2,
+		"-gapopen", strconv.FormatFloat(sc.params.GapOpen, 'f', -1, 64),
+		"-gapextend", strconv.FormatFloat(sc.params.GapExtend, 'f', -1, 64),
+		"-datafile", sc.params.Matrix.Name, "-aformat", "srspair", "-outfile", "stdout")
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {
