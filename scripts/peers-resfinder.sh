@@ -9,7 +9,12 @@
 # (species folder klebsiella) and ResFinder's own example isolates from
 # `resfinder-example` (all E. coli: ResFinder's tests run them with
 # -s "Escherichia coli", see examples/data/wdl_input.tsv and
-# examples/deprecated/functional_tests.py; folder escherichia_coli).
+# examples/deprecated/functional_tests.py; folder escherichia_coli), and
+# planted-nt: the E. coli folder's 23S, 16S-rrsB and ampC promoter set into
+# stretches of HS11286 with catalogued and uncatalogued changes in some of
+# their copies (scripts/peers_planted.py, the genome of the Go test
+# TestNucleotideTruthSet), since the example isolates hold one nucleotide
+# target between them (test_isolate_11, a single 16S-rrsB).
 #
 # For each genome both tools run on the same plain FASTA, one after the other,
 # timed with /usr/bin/time (wall seconds; wtscan = extract + align + subscan):
@@ -21,13 +26,19 @@
 #
 # Output (PEERS_OUT, default bench/out):
 #   peers-resfinder.tsv        every call of either tool, joined: sample, species,
-#                              gene, change, resfinder, wtscan, agree, and the CDS
-#                              check of ResFinder's call (cds_check_of_resfinder)
-#   peers-resfinder.md         the rows either tool calls known, and every disagreement (Markdown)
+#                              molecule, gene, change, resfinder, wtscan, agree, the CDS
+#                              check of ResFinder's call (cds_check_of_resfinder) and, on
+#                              RNA genes and promoters, the genome check of each tool's
+#                              call (genome_check)
+#   peers-resfinder.md         the rows either tool calls known, every disagreement, and
+#                              every call on a nucleotide target (Markdown)
 #   peers-resfinder-times.tsv  wall seconds per genome and tool
 #   peers-resfinder-cds.tsv    every ResFinder call checked against the genome's
 #                              own CDS (scripts/peers_cds_check.py: blastn places
 #                              the gene, transeq -table 11 translates, needle aligns)
+#   peers-resfinder-nt.tsv     every call of either tool on an RNA gene or promoter checked
+#                              against the genome (scripts/peers_nt_check.py: blastn places
+#                              each copy, the genome's bases around the call are compared)
 #   peers-resfinder/<sample>/  each tool's own output (ResFinder's folder, m.tsv, s.tsv, logs)
 # and a summary on stdout (times, ratio, agreements).
 #
@@ -75,6 +86,7 @@ EOF
     s=$(basename "$f"); s=${s%.gz}; s=${s%.fa}
     printf '%s\tEscherichia coli\tescherichia_coli\t%s\n' "$s" "$f"
   done | sort
+  printf 'planted-nt\tEscherichia coli\tescherichia_coli\tplanted\n'
 }
 
 tmp=$(mktemp -d)
@@ -86,10 +98,11 @@ find "$db" -name '*.gz' -exec gunzip -f {} +
 mkdir -p "$OUT/peers-resfinder"
 times="$OUT/peers-resfinder-times.tsv"
 cds="$OUT/peers-resfinder-cds.tsv"
-rm -f "$cds"
+ntc="$OUT/peers-resfinder-nt.tsv"
+rm -f "$cds" "$ntc"
 manifest="$tmp/manifest.tsv"
 printf 'sample\tspecies\tfolder\tgenome\tresfinder_s\twtscan_s\tresfinder_status\n' > "$times"
-printf 'sample\tspecies\tresfinder_dir\twtscan_mutations\n' > "$manifest"
+printf 'sample\tspecies\tresfinder_dir\twtscan_mutations\tfolder\n' > "$manifest"
 
 # wall SECONDS_FILE LOG cmd...: runs cmd, its wall time (s) into SECONDS_FILE
 # (the last line: /usr/bin/time adds a line on failure), its stdout+stderr into
@@ -109,21 +122,24 @@ echo "peers-resfinder: ResFinder ${rf_version:-?} (PointFinder db $(cat "$db/VER
 n=0
 while IFS=$'\t' read -r sample species folder genome; do
   if [ -n "${PEERS_SAMPLES:-}" ] && [[ " $PEERS_SAMPLES " != *" $sample "* ]]; then continue; fi
-  [ -e "$genome" ] || die "$genome not found"
+  [ "$genome" = planted ] || [ -e "$genome" ] || die "$genome not found"
   n=$((n + 1))
   d="$OUT/peers-resfinder/$sample"
   rm -rf "$d"; mkdir -p "$d"
   g="$tmp/$sample.fna"
   case $genome in
+    planted) "$PY" scripts/peers_planted.py --folder "$db/$folder" --background "$KLEB/Klebs_HS11286.fna.xz" \
+               --out "$g" --truth "$d/planted.tsv" || die "peers_planted.py failed" ;;
     *.xz) xz -dc "$genome" > "$g" ;;
     *.gz) gzip -dc "$genome" > "$g" ;;
     *) cp "$genome" "$g" ;;
   esac
 
   # ResFinder, PointFinder mode only (no -acq): blastn per gene of the folder.
-  # ResFinder 4.3.0 crashes on its own RNA example (test_isolate_11: KeyError
-  # 'var_aa' in the phenotype step) after it has written its PointFinder
-  # tables; such a run counts, with a loud note, only if the tables are there.
+  # ResFinder 4.3.0 crashes on a genome with an RNA-gene change (its own RNA
+  # example test_isolate_11, planted-nt: KeyError 'var_aa' in the phenotype
+  # step) after it has written its PointFinder tables; such a run counts, with
+  # a loud note, only if the tables are there.
   rf_status=ok
   if ! /usr/bin/time -f '%e' -o "$tmp/rf.s" nice "$PY" "$RESFINDER" -ifa "$g" -o "$d/resfinder" -s "$species" \
       -c -u -db_point "$db" -db_res "$RESDB" > "$d/resfinder.log" 2>&1; then
@@ -147,16 +163,20 @@ while IFS=$'\t' read -r sample species folder genome; do
   rs=$(tail -n 1 "$tmp/rf.s")
   ws=$(awk '{ s += $1 } END { printf "%.2f", s }' "$tmp/w1.s" "$tmp/w2.s" "$tmp/w3.s")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sample" "$species" "$folder" "$(basename "$genome")" "$rs" "$ws" "$rf_status" >> "$times"
-  printf '%s\t%s\t%s\t%s\n' "$sample" "$species" "$d/resfinder" "$d/mutations.tsv" >> "$manifest"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$sample" "$species" "$d/resfinder" "$d/mutations.tsv" "$ref" >> "$manifest"
   # The independent check of ResFinder's calls: the genome's own CDS (blastn, transeq, needle).
   "$PY" scripts/peers_cds_check.py --genome "$g" --folder "$ref" --resfinder "$d/resfinder" --sample "$sample" --all \
     > "$tmp/cds.tsv" || die "$sample: CDS check failed"
   if [ ! -s "$cds" ]; then cat "$tmp/cds.tsv" > "$cds"; else tail -n +2 "$tmp/cds.tsv" >> "$cds"; fi
+  # RNA genes and promoters: each tool's calls against every copy blastn finds.
+  "$PY" scripts/peers_nt_check.py --genome "$g" --folder "$ref" --resfinder "$d/resfinder" --wtscan "$d/mutations.tsv" \
+    --sample "$sample" > "$tmp/nt.tsv" || die "$sample: nucleotide check failed"
+  if [ ! -s "$ntc" ]; then cat "$tmp/nt.tsv" > "$ntc"; else tail -n +2 "$tmp/nt.tsv" >> "$ntc"; fi
   rm -f "$g"
   note=""; [ "$rf_status" = ok ] || note=" ($rf_status)"
   echo "  $sample: ResFinder $rs s$note, wtscan $ws s"
 done < <(genomes)
 ((n > 0)) || die "no genome selected (PEERS_SAMPLES=${PEERS_SAMPLES:-})"
 
-"$PY" scripts/peers_resfinder.py --manifest "$manifest" --times "$times" --cds "$cds" \
+"$PY" scripts/peers_resfinder.py --manifest "$manifest" --times "$times" --cds "$cds" --nt "$ntc" \
   --out "$OUT/peers-resfinder.tsv" --markdown "$OUT/peers-resfinder.md"

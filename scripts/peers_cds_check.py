@@ -16,6 +16,9 @@ what the CDS says at its position, quoting the codons:
                             that position (and how long the ORF is)
   indels                    the residues needle places there
 
+RNA genes and promoters have no CDS: their calls get peers_nt_check.py's
+check (every copy blastn finds; the genome's bases around the call).
+
 Usage: peers_cds_check.py --genome G.fna --folder DB/klebsiella --resfinder OUTDIR
        [--sample S] [--window N]   -> TSV on stdout
 """
@@ -27,7 +30,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from peers_resfinder import read_resfinder  # noqa: E402
+from peers_nt_check import check, copies_of  # noqa: E402
+from peers_resfinder import nt_resfinder, nt_targets, read_resfinder  # noqa: E402
 
 COMP = str.maketrans("ACGTNacgtn", "TGCANtgcan")
 
@@ -104,38 +108,22 @@ def orf(contigs, where, ref_len):
     return nt.upper()
 
 
-def check_nucleotide(a, gene, cs, fsa):
-    """RNA genes and promoters: the genome's base at each called reference position (blastn alignment)."""
-    out = run(["blastn", "-query", fsa, "-subject", a.genome, "-outfmt",
-               "6 qstart qend sstart send bitscore qseq sseq", "-max_target_seqs", "5", "-dust", "no"])
-    hsps = [line.split("\t") for line in out.splitlines()]
-    if not hsps:
+def check_nucleotide(a, gene, cs, targets, contigs, tmp):
+    """RNA genes and promoters: peers_nt_check.py's check (every copy blastn finds, the genome's
+    bases around the call)."""
+    t = targets.get(gene)
+    nt = [c for c in nt_resfinder(cs, targets) if c.get("molecule") == "nucleotide"] if t else []
+    if not nt:
         for c in cs:
             print("\t".join([a.sample, gene, c["text"], "known" if c["known"] else "unknown", "", "", "",
-                             "gene not found by blastn"]))
+                             "not read as a nucleotide call"]))
         return
-    qs, _, _, _, _, qseq, sseq = max(hsps, key=lambda f: float(f[4]))
-    base = {}
-    ins = {}
-    qp = int(qs) - 1
-    for x, y in zip(qseq, sseq.strip()):
-        if x != "-":
-            qp += 1
-            base[qp] = y
-        else:
-            ins[qp] = ins.get(qp, "") + y
-    for c in cs:
-        p = c["position"]
-        text = c["text"]
-        m = re.match(r"^[nr]\.(\d+)([ACGT])>([ACGT])$", text.split(" - ")[0])
-        got = base.get(p, "")
-        if m:
-            verdict = (f"confirmed: position {p} {m.group(2)}>{got}" if got == m.group(3)
-                       else f"genome has {got or 'no base'} at {p} (reference {m.group(2)})")
-        else:
-            ctx = "".join(base.get(k, "") + ins.get(k, "") for k in range(p - 3, p + 4))
-            verdict = f"genome around {p - 3}..{p + 3}: {ctx} (insertions after a position shown inline)"
-        print("\t".join([a.sample, gene, text, "known" if c["known"] else "unknown", "", got, "", verdict]))
+    copies = copies_of(t, a.genome, contigs, tmp)
+    res = check(t, copies, contigs, nt, literal=True) if copies else {}
+    for c in nt:
+        n, k, v = res.get(id(c), (0, 0, "gene not found by blastn"))
+        print("\t".join([a.sample, gene, c["text"], "known" if c["known"] else "unknown", "", "", "",
+                         f"{c['hgvs']}: {v}"]))
 
 
 def main():
@@ -148,6 +136,7 @@ def main():
     a = ap.parse_args()
 
     contigs = dict(read_fasta(a.genome))
+    targets = nt_targets(a.folder)
     rna = set()
     if os.path.exists(f"{a.folder}/RNA_genes.txt"):
         with open(f"{a.folder}/RNA_genes.txt") as f:
@@ -166,7 +155,7 @@ def main():
                 continue
             ref_nt = read_fasta(fsa)[0][1].upper()
             if gene in rna or "promoter" in gene or len(ref_nt) % 3 != 0:
-                check_nucleotide(a, gene, cs, fsa)
+                check_nucleotide(a, gene, cs, targets, contigs, tmp)
                 continue
             ref_aa = transeq(ref_nt, tmp).rstrip("*")
             where = place(fsa, a.genome, tmp)

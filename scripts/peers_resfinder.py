@@ -23,6 +23,21 @@ A183delinsAL. Calls of the two tools pair when the names are equal, else when
 they start at the same gene position (one row, agree=no), else they stand
 alone. agree=yes: both tools report the change under the same name and agree
 on whether the database lists it.
+
+Nucleotide targets (RNA genes of RNA_genes.txt, NAME-promoter-size-Nbp
+promoters) are read with the species folder (manifest column `folder`).
+ResFinder 4.3.0 writes RNA-gene changes `r.523A>C` and promoter changes
+`n.-42C>T` (its promoter gene is `ampC-promoter-size-53bp`; wtscan's target is
+`ampC-promoter`, HGVS `c.-42C>T`, short `C-42T`). Its indels are named where
+blastn put the gap, not shifted 3', and its insertion `a_binsX` puts X just
+before base a (HGVS would write (a-1)_a: see pointfinder.py's
+find_nucleotid_mismatches, and the blastn alignment docs/peers.md quotes). Each
+ResFinder nucleotide call is therefore read as the edit it means and renamed
+as HGVS (and wtscan) name that edit: shifted 3', a repeat of the bases before
+it a dup, short `A523C` / `C-42T` for a substitution and the HGVS name without
+its prefix otherwise. ResFinder reports one blastn hit per contig and gene and
+lists the same change once per hit; those lines are one call here (`x2`).
+wtscan writes one row per copy: one call here, with copies_with/copies.
 """
 import argparse
 import csv
@@ -57,6 +72,169 @@ def resfinder_change(text):
     else:
         body = hgvs  # nucleotide (RNA gene, promoter): keep n./r. notation
     return body, pos
+
+
+PROMOTER = re.compile(r"^(.+?)[-_]promoter[-_]size[-_](\d+)bp$")
+
+
+class NtTarget:
+    """A nucleotide target of a PointFinder folder: an RNA gene or a promoter region."""
+
+    def __init__(self, name, gene, kind, upstream, seq):
+        self.name, self.gene, self.kind, self.upstream, self.seq = name, gene, kind, upstream, seq
+        self.prefix = "c." if kind == "promoter" else "n."
+
+    def index(self, coord):
+        """0-based index into seq of a coordinate (a promoter's: negative before the gene, no 0)."""
+        if self.kind != "promoter":
+            return coord - 1
+        return self.upstream + coord if coord < 0 else self.upstream + coord - 1
+
+    def coord(self, i):
+        if self.kind != "promoter":
+            return i + 1
+        return i - self.upstream if i < self.upstream else i - self.upstream + 1
+
+
+def fasta_first(path):
+    seq, started = [], False
+    with open(path) as f:
+        for line in f:
+            if line.startswith(">"):
+                if started:
+                    break
+                started = True
+            elif started:
+                seq.append(line.strip())
+    return "".join(seq).upper().replace("U", "T")
+
+
+def nt_targets(folder):
+    """The folder's nucleotide targets by PointFinder name (genes.txt) and by wtscan gene."""
+    def names(f):
+        try:
+            with open(f"{folder}/{f}") as fh:
+                return [x.strip() for x in fh if x.strip() and not x.startswith("#")]
+        except FileNotFoundError:
+            return []
+    rna = set(names("RNA_genes.txt"))
+    out = {}
+    for name in names("genes.txt"):
+        m = PROMOTER.match(name)
+        if m:
+            t = NtTarget(name, m.group(1) + "-promoter", "promoter", int(m.group(2)), fasta_first(f"{folder}/{name}.fsa"))
+        elif name in rna:
+            t = NtTarget(name, name, "rna", 0, fasta_first(f"{folder}/{name}.fsa"))
+        else:
+            continue
+        out[name] = t
+        out[t.gene] = t
+    return out
+
+
+def hgvs_of_edit(t, s, e, alt):
+    """HGVS (without prefix) and short name of an edit of target t: seq[s:e] (0-based) replaced by alt.
+
+    Named as HGVS (and wtscan's caller) name it: a deletion or insertion shifted
+    3' as far as the sequence allows, an insertion repeating the bases before it
+    a dup; short is REF<pos>ALT for a substitution, the name otherwise."""
+    seq, c = t.seq, t.coord
+    n = len(seq)
+    if e - s == 1 and len(alt) == 1:
+        return f"{c(s)}{seq[s]}>{alt}", f"{seq[s]}{c(s)}{alt}"
+    if not alt:  # deletion
+        while e < n and seq[s] == seq[e]:
+            s, e = s + 1, e + 1
+        name = f"{c(s)}del" if e - s == 1 else f"{c(s)}_{c(e - 1)}del"
+        return name, name
+    if s == e:  # insertion before index s
+        p = s  # bases before it
+        while p < n and alt[0] == seq[p]:
+            alt, p = alt[1:] + seq[p], p + 1
+        k = len(alt)
+        if p - k >= 0 and seq[p - k:p] == alt:
+            name = f"{c(p - k)}dup" if k == 1 else f"{c(p - k)}_{c(p - 1)}dup"
+        else:
+            name = f"{c(p - 1)}_{c(p)}ins{alt}"
+        return name, name
+    name = (f"{c(s)}delins{alt}" if e - s == 1 else f"{c(s)}_{c(e - 1)}delins{alt}")
+    return name, name
+
+
+COORD = r"(-?\d+)"
+WT_FORMS = [  # wtscan's (HGVS) nucleotide names, without prefix -> edit
+    (re.compile(rf"^{COORD}([ACGT])>([ACGT])$"), lambda t, m: (t.index(int(m[1])), t.index(int(m[1])) + 1, m[3])),
+    (re.compile(rf"^{COORD}(?:_{COORD})?del$"),
+     lambda t, m: (t.index(int(m[1])), t.index(int(m[2] or m[1])) + 1, "")),
+    (re.compile(rf"^{COORD}(?:_{COORD})?dup$"),
+     lambda t, m: (t.index(int(m[2] or m[1])) + 1, t.index(int(m[2] or m[1])) + 1,
+                   t.seq[t.index(int(m[1])):t.index(int(m[2] or m[1])) + 1])),
+    (re.compile(rf"^{COORD}_{COORD}ins([ACGT]+)$"),
+     lambda t, m: (t.index(int(m[2])), t.index(int(m[2])), m[3])),
+    (re.compile(rf"^{COORD}(?:_{COORD})?delins([ACGT]+)$"),
+     lambda t, m: (t.index(int(m[1])), t.index(int(m[2] or m[1])) + 1, m[3])),
+]
+
+
+def edit_of_hgvs(t, name):
+    """An HGVS nucleotide name (n./c. prefix optional) -> edit (s, e, alt), or None."""
+    body = re.sub(r"^[a-z]\.", "", name)
+    for rx, f in WT_FORMS:
+        m = rx.match(body)
+        if m:
+            return f(t, m)
+    return None
+
+
+RF_FORMS = [  # ResFinder 4.3.0's r./n. names -> edit, as pointfinder.py means them
+    (re.compile(rf"^{COORD}([ACGT])>([ACGT])$"), lambda t, m: (t.index(int(m[1])), t.index(int(m[1])) + 1, m[3])),
+    # deletion: its first base (and last), then the bases deleted
+    (re.compile(rf"^{COORD}(?:_{COORD})?del([ACGT]+)$"),
+     lambda t, m: (t.index(int(m[1])), t.index(int(m[1])) + len(m[3]), "")),
+    # insertion a_b: the bases go just before base a
+    (re.compile(rf"^{COORD}_{COORD}ins([ACGT]+)$"), lambda t, m: (t.index(int(m[1])), t.index(int(m[1])), m[3])),
+]
+
+
+def rf_edit(t, text):
+    """ResFinder's nucleotide name (r./n.) -> (edit, literal): the edit it means, and the edit
+    its insertion name would mean read as HGVS (None when that reading is the same)."""
+    body = re.sub(r"^[a-z]\.", "", text.split(" - ")[0])
+    for k, (rx, f) in enumerate(RF_FORMS):
+        m = rx.match(body)
+        if m:
+            ed = f(t, m)
+            literal = None
+            if k == 2:  # HGVS reading: between a and b
+                literal = (t.index(int(m[2])), t.index(int(m[2])), m[3])
+            if k == 1 and t.seq[ed[0]:ed[1]] != m[3]:
+                return None, None  # the bases it names are not there
+            return ed, literal
+    return None, None
+
+
+def nt_resfinder(calls, targets):
+    """ResFinder's calls on nucleotide targets renamed as wtscan names them (see the module doc);
+    repeated lines (one per blastn hit) become one call with `lines`."""
+    out, seen = [], {}
+    for c in calls:
+        t = targets.get(c["gene"])
+        if t is None or not re.match(r"^[rn]\.", c["text"]):
+            out.append(c)
+            continue
+        key = (c["gene"], c["text"], c["known"])
+        if key in seen:
+            seen[key]["lines"] += 1
+            continue
+        ed, literal = rf_edit(t, c["text"])
+        if ed is None:
+            die(f"cannot read ResFinder's nucleotide call {c['gene']} {c['text']!r}")
+        name, short = hgvs_of_edit(t, *ed)
+        c = dict(c, gene=t.gene, change=short, hgvs=t.prefix + name, position=int(re.match(r"-?\d+", name).group()),
+                 molecule="nucleotide", lines=1, edit=ed, literal=literal, rf_gene=c["gene"])
+        seen[key] = c
+        out.append(c)
+    return out
 
 
 def read_resfinder(d, sample):
@@ -128,7 +306,9 @@ def read_resfinder(d, sample):
 
 
 def read_wtscan(path):
+    """wtscan's calls; a nucleotide target's rows (one per copy) are one call with copies_with/copies."""
     calls = []
+    nt = {}
     with open(path) as f:
         rd = csv.DictReader(f, delimiter="\t")
         need = {"gene", "position", "short", "known"}
@@ -141,16 +321,32 @@ def read_wtscan(path):
                 pos = int(r["position"])
             except ValueError:
                 pos = None
-            calls.append({"gene": r["gene"], "change": r["short"], "position": pos,
-                          "known": r["known"] == "true",
-                          "codons": f"{r.get('codon_ref', '')}>{r.get('codon_alt', '')}".strip(">"),
-                          "type": r.get("type", "")})
+            c = {"gene": r["gene"], "change": r["short"], "position": pos,
+                 "known": r["known"] == "true",
+                 "codons": f"{r.get('codon_ref', '')}>{r.get('codon_alt', '')}".strip(">"),
+                 "type": r.get("type", ""), "molecule": r.get("molecule") or "protein"}
+            if c["molecule"] != "nucleotide":
+                calls.append(c)
+                continue
+            key = (r["gene"], r["hgvs"])
+            prev = nt.get(key)
+            if prev is not None:
+                if prev["known"] != c["known"]:
+                    die(f"{path}: {r['gene']} {r['hgvs']}: known in one copy, not in another")
+                continue
+            c.update(hgvs=r["hgvs"], codons="", copies=int(r.get("copies") or 0),
+                     copies_with=int(r.get("copies_with") or 0))
+            nt[key] = c
+            calls.append(c)
     return calls
 
 
 def cell_rf(c):
     if c is None:
         return "-"
+    if c.get("molecule") == "nucleotide":
+        lines = f" x{c['lines']}" if c["lines"] > 1 else ""
+        return f"{c['rf_gene']} {c['text']}{lines} {'known' if c['known'] else 'unknown'}"
     nuc = f" [{c['nuc']}]" if c["nuc"] else ""
     return f"{c['text']}{nuc} {'known' if c['known'] else 'unknown'}"
 
@@ -158,6 +354,8 @@ def cell_rf(c):
 def cell_wt(c):
     if c is None:
         return "-"
+    if c.get("molecule") == "nucleotide":
+        return f"{c['hgvs']} {c['copies_with']}/{c['copies']} copies {'known' if c['known'] else 'unknown'}"
     cod = f" [{c['codons']}]" if c["codons"] else ""
     return f"{c['change']}{cod} {'known' if c['known'] else 'unknown'}"
 
@@ -190,64 +388,88 @@ def join(rf, wt):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--manifest", required=True, help="TSV: sample, species, resfinder_dir, wtscan_mutations")
+    ap.add_argument("--manifest", required=True,
+                    help="TSV: sample, species, resfinder_dir, wtscan_mutations, folder (the species folder)")
     ap.add_argument("--times", required=True, help="TSV: sample, ..., resfinder_s, wtscan_s")
     ap.add_argument("--out", required=True)
     ap.add_argument("--markdown", help="also write the calls either tool says the database knows, and every "
-                    "disagreement, as a Markdown table (for docs/peers.md)")
+                    "disagreement, as a Markdown table, and every call on a nucleotide target (for docs/peers.md)")
     ap.add_argument("--cds", help="peers_cds_check.py's table: adds a column with the CDS check of each ResFinder call")
+    ap.add_argument("--nt", help="peers_nt_check.py's table: adds a column with the genome check of each tool's "
+                    "call on a nucleotide target")
     a = ap.parse_args()
     cds = {}
     if a.cds:
         with open(a.cds) as f:
             for r in csv.DictReader(f, delimiter="\t"):
                 cds[(r["sample"], r["gene"], r["resfinder"])] = r["verdict"]
+    ntc = {}
+    if a.nt:
+        with open(a.nt) as f:
+            for r in csv.DictReader(f, delimiter="\t"):
+                ntc[(r["sample"], r["tool"], r["gene"], r["change"])] = r
 
     with open(a.manifest) as f:
         samples = list(csv.DictReader(f, delimiter="\t"))
-    out_rows = []
+    out_rows = []  # (cells, molecule)
     stats = {}
     for s in samples:
-        rf = read_resfinder(s["resfinder_dir"], s["sample"])
+        targets = nt_targets(s["folder"]) if s.get("folder") else {}
+        rf = nt_resfinder(read_resfinder(s["resfinder_dir"], s["sample"]), targets)
         wt = read_wtscan(s["wtscan_mutations"])
-        st = stats.setdefault(s["sample"], {"rows": 0, "agree": 0, "known_rows": 0, "known_agree": 0,
-                                            "rf_known": 0, "wt_known": 0})
-        st["rf_known"] = sum(c["known"] for c in rf)
-        st["wt_known"] = sum(c["known"] for c in wt)
+        st = stats.setdefault(s["sample"], {})
+        for mol in ("protein", "nucleotide"):
+            st[mol] = {"rows": 0, "agree": 0, "known_rows": 0, "known_agree": 0,
+                       "rf_known": sum(c["known"] for c in rf if c.get("molecule", "protein") == mol),
+                       "wt_known": sum(c["known"] for c in wt if c.get("molecule", "protein") == mol)}
         for r, w in join(rf, wt):
             agree = r is not None and w is not None and r["change"] == w["change"] and r["known"] == w["known"]
             c = w or r
-            row = [s["sample"], s["species"], c["gene"], f"{c['gene']} {c['change']}",
+            mol = c.get("molecule", "protein")
+            row = [s["sample"], s["species"], mol, c["gene"], f"{c['gene']} {c['change']}",
                    cell_rf(r), cell_wt(w), "yes" if agree else "no"]
             if a.cds:
-                row.append(cds.get((s["sample"], r["gene"], r["text"]), "") if r else "")
+                row.append(cds.get((s["sample"], r["gene"], r["text"]), "") if r and mol == "protein" else "")
+            if a.nt:
+                row.append(genome_check(ntc, s["sample"], r, w) if mol == "nucleotide" else "")
             out_rows.append(row)
-            st["rows"] += 1
-            st["agree"] += agree
+            t = st[mol]
+            t["rows"] += 1
+            t["agree"] += agree
             if (r and r["known"]) or (w and w["known"]):
-                st["known_rows"] += 1
-                st["known_agree"] += agree
+                t["known_rows"] += 1
+                t["known_agree"] += agree
     with open(a.out, "w", newline="") as f:
         wr = csv.writer(f, delimiter="\t", lineterminator="\n")
-        wr.writerow(["sample", "species", "gene", "change", "resfinder", "wtscan", "agree"]
-                    + (["cds_check_of_resfinder"] if a.cds else []))
+        wr.writerow(["sample", "species", "molecule", "gene", "change", "resfinder", "wtscan", "agree"]
+                    + (["cds_check_of_resfinder"] if a.cds else []) + (["genome_check"] if a.nt else []))
         wr.writerows(out_rows)
 
     if a.markdown:
+        def md(cells):
+            return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n"
         with open(a.markdown, "w") as f:
-            f.write("| sample | change | ResFinder | wtscan | agree | CDS check of ResFinder's call |\n"
+            f.write("Protein targets: the calls either tool says the database knows, and every disagreement.\n\n"
+                    "| sample | change | ResFinder | wtscan | agree | CDS check of ResFinder's call |\n"
                     "|---|---|---|---|---|---|\n")
             for row in out_rows:
-                known = " known" in row[4] and not row[4].endswith("unknown") or row[5].endswith(" known")
-                if known or row[6] == "no":
-                    check = row[7] if len(row) > 7 else ""
-                    cells = [row[0], row[3], row[4], row[5], row[6], check]
-                    f.write("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |\n")
+                if row[2] != "protein":
+                    continue
+                known = " known" in row[5] and not row[5].endswith("unknown") or row[6].endswith(" known")
+                if known or row[7] == "no":
+                    check = row[8] if a.cds else ""
+                    f.write(md([row[0], row[4], row[5], row[6], row[7], check]))
+            f.write("\nNucleotide targets (RNA genes, promoters): every call.\n\n"
+                    "| sample | change | ResFinder | wtscan | agree | genome check (blastn places each copy) |\n"
+                    "|---|---|---|---|---|---|\n")
+            for row in out_rows:
+                if row[2] == "nucleotide":
+                    f.write(md([row[0], row[4], row[5], row[6], row[7], row[-1] if a.nt else ""]))
     with open(a.times) as f:
         times = {r["sample"]: r for r in csv.DictReader(f, delimiter="\t")}
     print(f"\nResFinder 4.3.0 (PointFinder) vs wtscan, wall seconds per genome; calls joined in {a.out}")
     print(f"  {'sample':<18} {'ResFinder':>9} {'wtscan':>7} {'ratio':>6}   {'calls':>5} {'agree':>5}   "
-          f"{'known calls (RF/wt)':>19} {'agree':>5}")
+          f"{'known calls (RF/wt)':>19} {'agree':>5}   {'nt calls':>8} {'agree':>5}   {'nt known (RF/wt)':>16} {'agree':>5}")
     tot = {"rf": 0.0, "wt": 0.0}
     for s in samples:
         name = s["sample"]
@@ -255,22 +477,41 @@ def main():
         rs, ws = float(t["resfinder_s"]), float(t["wtscan_s"])
         tot["rf"] += rs
         tot["wt"] += ws
-        st = stats[name]
+        p, n = stats[name]["protein"], stats[name]["nucleotide"]
         ratio = f"{rs / ws:.1f}x" if ws > 0 else "-"
-        print(f"  {name:<18} {rs:>8.2f}s {ws:>6.2f}s {ratio:>6}   {st['rows']:>5} {st['agree']:>5}   "
-              f"{st['known_rows']:>7} ({st['rf_known']:>3}/{st['wt_known']:>3}) {st['known_agree']:>5}")
-    rows = sum(st["rows"] for st in stats.values())
-    agree = sum(st["agree"] for st in stats.values())
-    krows = sum(st["known_rows"] for st in stats.values())
-    kagree = sum(st["known_agree"] for st in stats.values())
+        print(f"  {name:<18} {rs:>8.2f}s {ws:>6.2f}s {ratio:>6}   {p['rows']:>5} {p['agree']:>5}   "
+              f"{p['known_rows']:>7} ({p['rf_known']:>3}/{p['wt_known']:>3}) {p['known_agree']:>5}   "
+              f"{n['rows']:>8} {n['agree']:>5}   {n['known_rows']:>4} ({n['rf_known']:>3}/{n['wt_known']:>3}) "
+              f"{n['known_agree']:>5}")
+
+    def total(mol, k):
+        return sum(st[mol][k] for st in stats.values())
     ratio = f"{tot['rf'] / tot['wt']:.1f}x" if tot["wt"] > 0 else "-"
-    print(f"  {'total':<18} {tot['rf']:>8.2f}s {tot['wt']:>6.2f}s {ratio:>6}   {rows:>5} {agree:>5}")
+    print(f"  {'total':<18} {tot['rf']:>8.2f}s {tot['wt']:>6.2f}s {ratio:>6}   {total('protein', 'rows'):>5} "
+          f"{total('protein', 'agree'):>5}   {'':>19} {'':>5}   {total('nucleotide', 'rows'):>8} "
+          f"{total('nucleotide', 'agree'):>5}")
     for s in samples:
         st = times[s["sample"]].get("resfinder_status", "ok")
         if st and st != "ok":
             print(f"  NOTE: ResFinder on {s['sample']}: {st} (its PointFinder tables were written and are used)")
-    print(f"  every call: {agree} agree, {rows - agree} disagree; calls either tool says the database knows: "
-          f"{kagree} agree, {krows - kagree} disagree")
+    for mol, what in (("protein", "protein targets"), ("nucleotide", "nucleotide targets")):
+        rows, agree = total(mol, "rows"), total(mol, "agree")
+        krows, kagree = total(mol, "known_rows"), total(mol, "known_agree")
+        print(f"  {what}: every call: {agree} agree, {rows - agree} disagree; calls either tool says the "
+              f"database knows: {kagree} agree, {krows - kagree} disagree")
+
+
+def genome_check(ntc, sample, r, w):
+    """The genome check of each tool's call on a nucleotide target (peers_nt_check.py)."""
+    parts = []
+    for tool, c in (("ResFinder", r), ("wtscan", w)):
+        if c is None:
+            continue
+        chk = ntc.get((sample, tool.lower(), c["gene"], c["change"]))
+        parts.append((tool, chk["verdict"] if chk else "not checked"))
+    if len(parts) == 2 and parts[0][1] == parts[1][1]:
+        return f"both: {parts[0][1]}"
+    return "; ".join(f"{t}: {v}" for t, v in parts)
 
 
 if __name__ == "__main__":
