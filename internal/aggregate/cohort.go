@@ -244,6 +244,19 @@ func newInput(kind, path string, m *table.Meta, sum string, rows int) inputFile 
 	return f
 }
 
+// checkPosition refuses a position a row of molecule cannot have: protein
+// positions count from 1; nucleotide positions from 1, or from -1 upstream
+// of a gene (a promoter), never 0.
+func checkPosition(where string, pos int32, molecule string) error {
+	switch {
+	case pos < 1 && !table.IsNucleotide(molecule):
+		return fmt.Errorf("%s: position %d is not a 1-based reference position", where, pos)
+	case pos == 0:
+		return fmt.Errorf("%s: position 0: nucleotide positions count from 1, or from -1 upstream of a gene", where)
+	}
+	return nil
+}
+
 func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 	for i := range b.rows {
 		r := &b.rows[i]
@@ -252,13 +265,12 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 		if err != nil {
 			return err
 		}
+		if err := checkPosition(where, r.Position, r.Molecule); err != nil {
+			return err
+		}
 		switch {
 		case r.Symbol == "":
 			return fmt.Errorf("%s: empty symbol", where)
-		case r.Position < 1 && !table.IsNucleotide(r.Molecule):
-			return fmt.Errorf("%s: position %d is not a 1-based reference position", where, r.Position)
-		case r.Position == 0:
-			return fmt.Errorf("%s: position 0: nucleotide positions count from 1, or from -1 upstream of a gene", where)
 		case r.EndPosition != 0 && r.EndPosition < r.Position:
 			return fmt.Errorf("%s: end_position %d before position %d", where, r.EndPosition, r.Position)
 		case !variant.ValidType(r.Type):
@@ -294,8 +306,8 @@ func (c *cohort) addSites(b *batch[table.Site]) error {
 		if err != nil {
 			return err
 		}
-		if r.Position < 1 {
-			return fmt.Errorf("%s: position %d is not a 1-based reference position", where, r.Position)
+		if err := checkPosition(where, r.Position, r.Molecule); err != nil {
+			return err
 		}
 		if !variant.ValidStatus(r.Status) {
 			return fmt.Errorf("%s: status %q is not one of WT, MUT, NOT_COVERED, AMBIGUOUS", where, r.Status)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wtscan/wtscan/internal/aggregate"
 	"github.com/wtscan/wtscan/internal/alignstep"
 	"github.com/wtscan/wtscan/internal/extract"
 	"github.com/wtscan/wtscan/internal/gencode"
@@ -176,6 +177,7 @@ func TestNucleotideTruthSet(t *testing.T) {
 	bg, planted := write("background.fna", chunks), write("planted.fna", contigs)
 
 	calls := func(asm, name string) ([]table.Protein, []table.Mutation, []table.Site) {
+		t.Helper()
 		p, a := filepath.Join(tmp, name+".p.tsv"), filepath.Join(tmp, name+".a.tsv")
 		m, s := filepath.Join(tmp, name+".m.tsv"), filepath.Join(tmp, name+".s.tsv")
 		run(t, extract.Main, "--assembly", asm, "--sample-id", name, "--references", db, "--out", p)
@@ -292,6 +294,37 @@ func TestNucleotideTruthSet(t *testing.T) {
 	}
 	if n != 6 {
 		t.Errorf("23S 2058: %d site rows, want one per copy (6)", n)
+	}
+
+	// the cohort: nucleotide changes reach cohort_mutations with their
+	// molecule and copy counts, and the report names them
+	cohort := filepath.Join(tmp, "cohort")
+	run(t, aggregate.Main, "--mutations", filepath.Join(tmp, "planted.m.tsv"), "--sites", filepath.Join(tmp, "planted.s.tsv"),
+		"--alignments", filepath.Join(tmp, "planted.a.tsv"), "--out-dir", cohort, "--tables", "tsv")
+	cm, _, err := table.ReadAll[table.Mutation](filepath.Join(cohort, aggregate.OutCohortMutations+".tsv"), table.SchemaMutations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	for _, m := range cm {
+		if m.Gene == "23S" && m.HGVS == "n.2058A>G" {
+			rows++
+			if m.Molecule != table.MoleculeNucleotide || m.Copies != 6 || m.CopiesWith != 3 || !m.Known {
+				t.Errorf("cohort_mutations 23S n.2058A>G: molecule %q copies %d copies_with %d known %v", m.Molecule, m.Copies, m.CopiesWith, m.Known)
+			}
+		}
+	}
+	if rows == 0 {
+		t.Error("cohort_mutations has no 23S n.2058A>G row")
+	}
+	html, err := os.ReadFile(filepath.Join(cohort, aggregate.OutReport))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"23S", "A2058G", "ampC"} {
+		if !strings.Contains(string(html), name) {
+			t.Errorf("report.html does not mention %s", name)
+		}
 	}
 }
 
