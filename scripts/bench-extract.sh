@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Times wtscan-extract against tblastn (ncbi-blast+) on the same search: 20
-# reference genes (data/references/kpneumoniae.fna, the Salmonella and E. coli
+# reference genes (testdata/references/kpneumoniae.fna, the Salmonella and E. coli
 # PointFinder genes of ../shared/data) in one 5.5 Mb K. pneumoniae assembly,
 # one thread each, and prints wall time, peak memory (/usr/bin/time -v) and the
 # ratio. BenchmarkExtract in internal/extract runs the same search in-process.
@@ -19,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 # The 20 references, tagged by organism (the same set as BenchmarkExtract).
 tag() { awk -v org="$2" '/^>/ { id = substr($1, 2); g = id; sub(/_.*/, "", g); if (match($0, /gene=[^ ]+/)) g = substr($0, RSTART + 5, RLENGTH - 5); print ">" id " gene=" g " organism=" org; next } { print }' "$1"; }
 {
-  tag data/references/kpneumoniae.fna Klebsiella_pneumoniae
+  tag testdata/references/kpneumoniae.fna Klebsiella_pneumoniae
   for g in acrB gyrA gyrB parC parE pmrA pmrB; do tag "$SHARED/pointfinder/salmonella/$g.fsa" Salmonella_enterica; done
   for g in gyrA pmrB; do tag "$SHARED/pointfinder/escherichia_coli/$g.fsa" Escherichia_coli; done
 } > "$tmp/refs.fna"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the workflow at cohort scale: N generated samples (copies of the four
-# demo assemblies, data/demo: ~77 kb each) run through extract -> align ->
+# demo assemblies, testdata/demo: ~77 kb each) run through extract -> align ->
 # subscan -> validate -> aggregate, with chunk_size samples per job, and reports
 # wall time, job count and how much of the wall time the jobs themselves took
 # (the rest is Snakemake's own overhead).
@@ -16,20 +16,20 @@ export PATH="$repo/bin:$PATH"
 for b in wtscan-extract wtscan-align wtscan-subscan wtscan-validate wtscan-aggregate snakemake; do
   command -v "$b" >/dev/null || { echo "bench-workflow: $b not found (make build; make deps)" >&2; exit 1; }
 done
-[ -s data/references/kpneumoniae.fna ] || { echo "bench-workflow: data/references/kpneumoniae.fna missing (bash scripts/make-kpn-references.sh)" >&2; exit 1; }
+[ -s testdata/references/kpneumoniae.fna ] || { echo "bench-workflow: testdata/references/kpneumoniae.fna missing (bash scripts/make-kpn-references.sh)" >&2; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/data/references" "$work/data/samples"
 cp -r Snakefile workflow config envs "$work/"
-cp data/references/kpneumoniae.fna "$work/data/references/"
-cp data/demo/kpneumoniae-catalog.tsv "$work/data/"
+cp testdata/references/kpneumoniae.fna "$work/data/references/"
+cp testdata/demo/kpneumoniae-catalog.tsv "$work/data/"
 strains=(HS11286 Kp1084 MGH78578 NTUH-K2044)
 printf 'sample_id\tassembly\torganism\n' > "$work/samples.tsv"
 for ((i = 0; i < n; i++)); do
   s=${strains[i % 4]}
   id=$(printf 'S%05d-%s' "$i" "$s")
-  cp "data/demo/$s.fna.gz" "$work/data/samples/$id.fna.gz"
+  cp "testdata/demo/$s.fna.gz" "$work/data/samples/$id.fna.gz"
   printf '%s\tdata/samples/%s.fna.gz\tKlebsiella pneumoniae\n' "$id" "$id" >> "$work/samples.tsv"
 done
 echo "bench-workflow: $n samples ($(du -sh "$work/data/samples" | cut -f1) of assemblies), $cores cores" >&2

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: runs the wtscan workflow on regions of four K. pneumoniae genomes
-# (data/demo/, made by scripts/make-demo-data.sh from Debian's kleborate-examples)
+# (testdata/demo/, made by scripts/make-demo-data.sh from Debian's kleborate-examples)
 # and ends with results/report.html. Run by `make demo` after `make deps build`.
 #   bash scripts/demo.sh [extra snakemake arguments]
 set -euo pipefail
@@ -13,12 +13,12 @@ done
 command -v snakemake >/dev/null || { echo "demo: snakemake not found: run 'make deps' (bash scripts/install-deps.sh)" >&2; exit 1; }
 
 # Inputs the project derives from Debian package data, made once.
-if [ ! -s data/references/kpneumoniae.fna ]; then
-  echo "demo: making data/references/kpneumoniae.fna" >&2
+if [ ! -s testdata/references/kpneumoniae.fna ]; then
+  echo "demo: making testdata/references/kpneumoniae.fna" >&2
   bash scripts/make-kpn-references.sh
 fi
-if [ ! -s config/samples.tsv ] || [ ! -s data/demo/HS11286.fna.gz ]; then
-  echo "demo: making data/demo/" >&2
+if [ ! -s config/samples.tsv ] || [ ! -s testdata/demo/HS11286.fna.gz ]; then
+  echo "demo: making testdata/demo/" >&2
   bash scripts/make-demo-data.sh
 fi
 

@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
-# Derives the demo set in data/demo/ from Debian data, reproducibly:
+# Derives the demo set in testdata/demo/ from Debian data, reproducibly:
 #  - the four complete K. pneumoniae assemblies of Debian's kleborate-examples
 #    (HS11286, Kp1084, MGH78578, NTUH-K2044; /usr/share/doc/kleborate/examples/data),
 #  - cut down to the regions around the genes of wtscan's K. pneumoniae reference
-#    set (data/references/kpneumoniae.fna, made by scripts/make-kpn-references.sh
+#    set (testdata/references/kpneumoniae.fna, made by scripts/make-kpn-references.sh
 #    from Debian's kleborate data and the NTUH-K2044 genome), each located with
 #    blastn (Debian ncbi-blast+; best hit per gene) and widened by FLANK bases on
 #    both sides, overlapping regions merged,
-#  - written as data/demo/<strain>.fna.gz (gzip -n: no name or time stamp, so
+#  - written as testdata/demo/<strain>.fna.gz (gzip -n: no name or time stamp, so
 #    the files are byte-identical on every run) and config/samples.tsv.
-# Usage: bash scripts/make-demo-data.sh [OUT_DIR]   (default data/demo)
+# Usage: bash scripts/make-demo-data.sh [OUT_DIR]   (default testdata/demo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-data/demo}
+out=${1:-testdata/demo}
 FLANK=2000
 examples=/usr/share/doc/kleborate/examples/data
-refs=data/references/kpneumoniae.fna
+refs=testdata/references/kpneumoniae.fna
 for need in blastn python3 xz gzip; do
   command -v "$need" >/dev/null || { echo "make-demo-data: $need not found (bash scripts/install-deps.sh)" >&2; exit 1; }
 done
@@ -72,7 +72,7 @@ PY
   printf '%s\t%s\tKlebsiella pneumoniae\n' "$id" "$out/$id.fna.gz" >> "$tmp/samples.tsv"
   echo "make-demo-data: $id: $(grep -c '>' "$tmp/$id.regions.fna") regions, $(grep -v '>' "$tmp/$id.regions.fna" | tr -d '\n' | wc -c) bp" >&2
 done
-if [ "$out" = data/demo ]; then
+if [ "$out" = testdata/demo ]; then
   cp "$tmp/samples.tsv" config/samples.tsv
 else
   cp "$tmp/samples.tsv" "$out/samples.tsv"

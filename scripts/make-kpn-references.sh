@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build wtscan's Klebsiella pneumoniae wild-type reference set,
-# data/references/kpneumoniae.fna, from Debian package data only:
+# testdata/references/kpneumoniae.fna, from Debian package data only:
 #
 #  - kleborate (/usr/lib/python3/dist-packages/kleborate/data):
 #      OmpK.fasta            OmpK35, OmpK36 full CDS      -> taken as they are
@@ -31,12 +31,12 @@
 # identical to kleborate's wild-type fragments; HS11286 (GyrA S83I, ParC S80I)
 # and MGH78578 (GyrA S83Y) are not wild type there.
 #
-# Usage: scripts/make-kpn-references.sh [OUT_DIR]   (default data/references)
+# Usage: scripts/make-kpn-references.sh [OUT_DIR]   (default testdata/references)
 set -euo pipefail
 
 KLEB=${KLEBORATE_DATA:-/usr/lib/python3/dist-packages/kleborate/data}
 EXAMPLES=${KLEBORATE_EXAMPLES:-/usr/share/doc/kleborate/examples/data}
-OUT=${1:-data/references}
+OUT=${1:-testdata/references}
 STRAIN=NTUH-K2044
 ORG=Klebsiella_pneumoniae
 HERE=$(cd "$(dirname "$0")/.." && pwd)

@@ -36,8 +36,8 @@ step "dependencies"
 bash scripts/install-deps.sh
 bash scripts/install-cluster-deps.sh
 [ -x bin/wtscan-align ] || fail "bin/wtscan-align missing: make build"
-if [ ! -s data/references/kpneumoniae.fna ]; then bash scripts/make-kpn-references.sh; fi
-if [ ! -s config/samples.tsv ] || [ ! -s data/demo/HS11286.fna.gz ]; then bash scripts/make-demo-data.sh; fi
+if [ ! -s testdata/references/kpneumoniae.fna ]; then bash scripts/make-kpn-references.sh; fi
+if [ ! -s config/samples.tsv ] || [ ! -s testdata/demo/HS11286.fna.gz ]; then bash scripts/make-demo-data.sh; fi
 
 # Stop what a previous run may have left, then start afresh.
 [ -d "$work/state" ] && bash scripts/local-slurm.sh stop "$work/state"

@@ -1,5 +1,5 @@
 // Package e2e runs the wtscan binaries end to end from testscript files
-// (testdata/script/*.txtar): each script calls the real commands, checks exit
+// (testdata/e2e/*.txtar at the top of the repository): each script calls the real commands, checks exit
 // codes, standard error and the files left behind.
 package e2e
 
@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	shared := testdata.Shared(t, ".")
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir: "../../testdata/e2e",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SHARED", shared)
 			return nil

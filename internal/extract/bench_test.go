@@ -28,7 +28,7 @@ func benchRefs(tb testing.TB) string {
 			b.WriteString(">" + r.ID + " gene=" + g + " organism=" + organism + "\n" + string(r.Seq) + "\n")
 		}
 	}
-	add(repoFile("data/references/kpneumoniae.fna"), "Klebsiella_pneumoniae")
+	add(repoFile("testdata/references/kpneumoniae.fna"), "Klebsiella_pneumoniae")
 	sal := testdata.Shared(tb, "pointfinder/salmonella")
 	for _, g := range []string{"acrB", "gyrA", "gyrB", "parC", "parE", "pmrA", "pmrB"} {
 		add(filepath.Join(sal, g+".fsa"), "Salmonella_enterica")

@@ -126,7 +126,7 @@ func TestKlebsiella(t *testing.T) {
 	}
 	samples := filepath.Join(dir, "samples.tsv")
 	os.WriteFile(samples, []byte(sheet), 0o644)
-	refs := repoFile("data/references/kpneumoniae.fna")
+	refs := repoFile("testdata/references/kpneumoniae.fna")
 	out1, out2 := filepath.Join(dir, "a.parquet"), filepath.Join(dir, "b.parquet")
 	faa := filepath.Join(dir, "a.faa")
 	if code, stderr := run(t, "--samples", samples, "-r", refs, "-o", out1, "--faa", faa, "-j", "2"); code != 0 {
@@ -186,7 +186,7 @@ func TestKlebsiella(t *testing.T) {
 		t.Errorf("HS11286 ompK35: %d aa, frameshifts %q; want 144 aa, a frameshift at 134", omp.LengthAA, omp.Frameshifts)
 	}
 	// One-base indels confirmed with blastn against the kleborate references
-	// (data/references/README.md): HS11286 pmrB (insertion near codon 22),
+	// (testdata/references/README.md): HS11286 pmrB (insertion near codon 22),
 	// Kp1084 pmrB (T8 -> T7 near codon 337), MGH78578 ompK35 (near codon 280).
 	for _, fs := range []struct {
 		sample, gene, at string
@@ -222,7 +222,7 @@ func TestAnnotationAgrees(t *testing.T) {
 		t.Skip("a 5.5 Mb genome; run without -short")
 	}
 	asm := kpnPath(t, "NTUH-K2044")
-	refs := repoFile("data/references/kpneumoniae.fna")
+	refs := repoFile("testdata/references/kpneumoniae.fna")
 	dir := t.TempDir()
 	search := filepath.Join(dir, "search.tsv")
 	if code, stderr := run(t, "-a", asm, "-s", "N", "-r", refs, "-o", search); code != 0 {

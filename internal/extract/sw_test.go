@@ -24,7 +24,7 @@ func TestLocalAlignMatchesWater(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kpn, err := refset.Load(repoFile("data/references/kpneumoniae.fna"))
+	kpn, err := refset.Load(repoFile("testdata/references/kpneumoniae.fna"))
 	if err != nil {
 		t.Fatal(err)
 	}

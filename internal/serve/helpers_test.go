@@ -30,8 +30,8 @@ import (
 // and regions of the four genomes of Debian's kleborate-examples
 // (scripts/make-demo-data.sh).
 var (
-	repoRefs    = filepath.Join("..", "..", "data", "references", "kpneumoniae.fna")
-	repoCatalog = filepath.Join("..", "..", "data", "demo", "kpneumoniae-catalog.tsv")
+	repoRefs    = filepath.Join("..", "..", "testdata", "references", "kpneumoniae.fna")
+	repoCatalog = filepath.Join("..", "..", "testdata", "demo", "kpneumoniae-catalog.tsv")
 	demoSamples = []string{"HS11286", "Kp1084", "MGH78578", "NTUH-K2044"}
 )
 
@@ -246,7 +246,7 @@ func demoProteinsTable(t *testing.T) (string, []table.Protein) {
 		var sheet strings.Builder
 		sheet.WriteString("sample_id\tassembly\n")
 		for _, s := range demoSamples {
-			p, err := filepath.Abs(filepath.Join("..", "..", "data", "demo", s+".fna.gz"))
+			p, err := filepath.Abs(filepath.Join("..", "..", "testdata", "demo", s+".fna.gz"))
 			if err != nil {
 				demoErr = err
 				return

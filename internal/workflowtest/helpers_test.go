@@ -2,7 +2,7 @@
 // the demo end to end, an interrupted run resumed, and a finished run that has
 // nothing left to do. It needs snakemake (Debian package snakemake), the wtscan
 // binaries in bin/ (make build) and the demo inputs the project commits
-// (data/demo, data/references/kpneumoniae.fna).
+// (testdata/demo, testdata/references/kpneumoniae.fna).
 package workflowtest
 
 import (
@@ -53,16 +53,16 @@ func workdir(t *testing.T) string {
 	// developing (the file is made by scripts/make-kpn-references.sh).
 	refs := os.Getenv("WTSCAN_TEST_REFERENCES")
 	if refs == "" {
-		refs = testdata.File(t, filepath.Join(root, "data", "references", "kpneumoniae.fna"), "scripts/make-kpn-references.sh")
+		refs = testdata.File(t, filepath.Join(root, "testdata", "references", "kpneumoniae.fna"), "scripts/make-kpn-references.sh")
 	}
-	testdata.File(t, filepath.Join(root, "data", "demo", "HS11286.fna.gz"), "scripts/make-demo-data.sh")
+	testdata.File(t, filepath.Join(root, "testdata", "demo", "HS11286.fna.gz"), "scripts/make-demo-data.sh")
 	dst := t.TempDir()
-	for _, rel := range []string{"Snakefile", "workflow", "config", "envs", "data/demo", "scripts/demo.sh", "scripts/run-workflow.sh"} {
+	for _, rel := range []string{"Snakefile", "workflow", "config", "envs", "testdata/demo", "scripts/demo.sh", "scripts/run-workflow.sh"} {
 		if err := copyTree(filepath.Join(root, rel), filepath.Join(dst, rel)); err != nil {
 			t.Fatalf("copy %s: %v", rel, err)
 		}
 	}
-	if err := copyTree(refs, filepath.Join(dst, "data", "references", "kpneumoniae.fna")); err != nil {
+	if err := copyTree(refs, filepath.Join(dst, "testdata", "references", "kpneumoniae.fna")); err != nil {
 		t.Fatalf("copy references: %v", err)
 	}
 	return dst

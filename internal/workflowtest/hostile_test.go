@@ -30,9 +30,9 @@ func TestHostilePaths(t *testing.T) {
 	refs := "data/ref's dir/k pn $(touch PWNED1) `touch PWNED2`.fna"
 	cat := "data/it's$(touch PWNED3).tsv"
 	asm := "data/my genomes/HS 11286 \"x\" $(touch PWNED4).fna.gz"
-	move("data/references/kpneumoniae.fna", refs)
-	move("data/demo/kpneumoniae-catalog.tsv", cat)
-	move("data/demo/HS11286.fna.gz", asm)
+	move("testdata/references/kpneumoniae.fna", refs)
+	move("testdata/demo/kpneumoniae-catalog.tsv", cat)
+	move("testdata/demo/HS11286.fna.gz", asm)
 	sheet := "\ufeff# one strain, paths a shell would misread\nsample_id\tassembly\torganism\nHS11286\t" + asm + "\tKlebsiella pneumoniae\n"
 	if err := os.WriteFile(filepath.Join(dir, "config", "samples.tsv"), []byte(sheet), 0o644); err != nil {
 		t.Fatal(err)

@@ -69,22 +69,22 @@ func TestConfigRejected(t *testing.T) {
 	}{
 		{
 			name:  "sample id with a space",
-			sheet: "sample_id\tassembly\nS 1\tdata/demo/HS11286.fna.gz\n",
+			sheet: "sample_id\tassembly\nS 1\ttestdata/demo/HS11286.fna.gz\n",
 			want:  `line 2 (sample "S 1")`,
 		},
 		{
 			name:  "sample id with a slash",
-			sheet: "sample_id\tassembly\nlab/S1\tdata/demo/HS11286.fna.gz\n",
+			sheet: "sample_id\tassembly\nlab/S1\ttestdata/demo/HS11286.fna.gz\n",
 			want:  "does not match",
 		},
 		{
 			name:  "duplicate sample id",
-			sheet: "sample_id\tassembly\nS1\tdata/demo/HS11286.fna.gz\nS1\tdata/demo/Kp1084.fna.gz\n",
+			sheet: "sample_id\tassembly\nS1\ttestdata/demo/HS11286.fna.gz\nS1\ttestdata/demo/Kp1084.fna.gz\n",
 			want:  `line 3 (sample "S1"): sample_id "S1" repeated (first at line 2)`,
 		},
 		{
 			name:  "no assembly column",
-			sheet: "sample_id\tgenome\nS1\tdata/demo/HS11286.fna.gz\n",
+			sheet: "sample_id\tgenome\nS1\ttestdata/demo/HS11286.fna.gz\n",
 			want:  "header lacks column assembly",
 		},
 		// Issue 13 item 8: the workflow reads the sheet with the binaries'
@@ -92,17 +92,17 @@ func TestConfigRejected(t *testing.T) {
 		// before any job, with the line of the file.
 		{
 			name:  "leading comment, then a row with an extra field",
-			sheet: "# made by hand\nsample_id\tassembly\nS1\tdata/demo/HS11286.fna.gz\textra\n",
+			sheet: "# made by hand\nsample_id\tassembly\nS1\ttestdata/demo/HS11286.fna.gz\textra\n",
 			want:  `line 3 (sample "S1"): 3 fields, but the header has 2 columns`,
 		},
 		{
 			name:  "missing assembly named with its line",
-			sheet: "\ufeffsample_id\tassembly\n# comment\nS1\tdata/demo/nope.fna.gz\n",
-			want:  `line 3 (sample "S1"): assembly "data/demo/nope.fna.gz" not found`,
+			sheet: "\ufeffsample_id\tassembly\n# comment\nS1\ttestdata/demo/nope.fna.gz\n",
+			want:  `line 3 (sample "S1"): assembly "testdata/demo/nope.fna.gz" not found`,
 		},
 		{
 			name:  "hits without hits_format",
-			sheet: "sample_id\tassembly\thits\nS1\tdata/demo/HS11286.fna.gz\tdata/demo/HS11286.fna.gz\n",
+			sheet: "sample_id\tassembly\thits\nS1\ttestdata/demo/HS11286.fna.gz\ttestdata/demo/HS11286.fna.gz\n",
 			want:  "hits and hits_format go together",
 		},
 		{
@@ -196,7 +196,7 @@ func TestDemo(t *testing.T) {
 func checkDemoCalls(t *testing.T, dir string) {
 	t.Helper()
 	// Kleborate's truncation line: a protein cut before 90 % of its reference
-	// (the truncation entries of data/demo/kpneumoniae-catalog.tsv).
+	// (the truncation entries of testdata/demo/kpneumoniae-catalog.tsv).
 	line := map[string]int32{"ompK35": 323, "ompK36": 330, "mgrB": 42, "pmrB": 328}
 	qrdr := map[string][]string{} // sample -> known gyrA/parC changes
 	cut := map[string]int32{}     // sample/gene -> first disruption before the line

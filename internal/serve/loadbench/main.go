@@ -53,8 +53,8 @@ func run(root string, clients, workers, batch int, duration time.Duration) error
 		return err
 	}
 	defer os.RemoveAll(dir)
-	refs, _ := filepath.Abs(filepath.Join(root, "data", "references", "kpneumoniae.fna"))
-	cat, _ := filepath.Abs(filepath.Join(root, "data", "demo", "kpneumoniae-catalog.tsv"))
+	refs, _ := filepath.Abs(filepath.Join(root, "testdata", "references", "kpneumoniae.fna"))
+	cat, _ := filepath.Abs(filepath.Join(root, "testdata", "demo", "kpneumoniae-catalog.tsv"))
 	proteins, err := demoProteins(root, refs, dir)
 	if err != nil {
 		return err
@@ -215,7 +215,7 @@ func demoProteins(root, refs, dir string) ([]table.Protein, error) {
 	var sheet strings.Builder
 	sheet.WriteString("sample_id\tassembly\n")
 	for _, s := range []string{"HS11286", "Kp1084", "MGH78578", "NTUH-K2044"} {
-		p, _ := filepath.Abs(filepath.Join(root, "data", "demo", s+".fna.gz"))
+		p, _ := filepath.Abs(filepath.Join(root, "testdata", "demo", s+".fna.gz"))
 		fmt.Fprintf(&sheet, "%s\t%s\n", s, p)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "samples.tsv"), []byte(sheet.String()), 0o600); err != nil {
