@@ -16,6 +16,7 @@ package refset
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -145,68 +146,180 @@ type Set struct {
 	Faults  []string
 	byID    map[string]*Reference
 	byGene  map[string][]*Reference
-	alleles bool // a gene may have several untagged references (PointFinder folders)
+	alleles bool            // a gene may have several untagged references (PointFinder folders)
+	listed  map[string]bool // a PointFinder folder's genes.txt names
 }
 
 // Load reads a FASTA file or every *.fsa, *.fa, *.fasta, *.faa, *.fna file of
 // a folder. A folder with a genes.txt is a PointFinder species folder: see
-// loadPointFinder.
+// NewPlan. It stops at the first problem (see AddRecord).
 func Load(path string) (*Set, error) {
-	st, err := os.Stat(path)
+	p, err := NewPlan(path)
 	if err != nil {
-		return nil, fmt.Errorf("references: %w", err)
+		return nil, err
 	}
-	if st.IsDir() && fileExists(filepath.Join(path, "genes.txt")) {
-		return loadPointFinder(path)
+	if len(p.Problems) > 0 {
+		return nil, p.Problems[0]
 	}
-	files := []string{path}
-	if st.IsDir() {
-		files = nil
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			return nil, fmt.Errorf("references: %w", err)
-		}
-		for _, e := range entries {
-			n := e.Name()
-			for _, ext := range []string{".fsa", ".fa", ".fasta", ".faa", ".fna", ".fsa.gz", ".fa.gz", ".fasta.gz", ".faa.gz", ".fna.gz"} {
-				if !e.IsDir() && strings.HasSuffix(n, ext) {
-					files = append(files, filepath.Join(path, n))
-					break
+	s := p.NewSet()
+	for _, src := range p.Sources {
+		err := seqio.Read(src.Path, seqio.Options{}, func(rec seqio.Record) error {
+			_, probs := s.AddRecord(src, rec)
+			for _, pr := range probs {
+				if pr.Refused() {
+					return pr
 				}
 			}
-		}
-		sort.Strings(files)
-		if len(files) == 0 {
-			return nil, fmt.Errorf("references: folder %s holds no FASTA files (*.fsa, *.fa, *.fasta, *.faa, *.fna)", path)
-		}
-	}
-	s := newSet(path)
-	for _, f := range files {
-		if err := s.readFile(f, ""); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
 	return s, nil
 }
 
-func newSet(path string) *Set {
-	return &Set{Path: path, byID: map[string]*Reference{}, byGene: map[string][]*Reference{}}
+// Source is one FASTA file of a reference set and how its records are read.
+type Source struct {
+	Path string
+	// Gene, for a target file of a PointFinder folder, is the gene of every
+	// record, of kind Kind (a promoter with Upstream bases before its
+	// gene). Empty, each record's header says its gene (GeneOf) and kind
+	// (kind= and upstream= tags; without them a protein, or a CDS read as
+	// its protein).
+	Gene     string
+	Kind     string
+	Upstream int
 }
 
-// readFile adds every record of FASTA file f; gene, when given, is the gene of
-// every record (a PointFinder folder names the gene by its file).
-func (s *Set) readFile(f, gene string) error {
-	s.Files = append(s.Files, f)
-	return seqio.Read(f, seqio.Options{}, func(rec seqio.Record) error {
-		ref, err := fromRecord(f, rec)
-		if err != nil {
-			return err
+// Plan is what Load reads for a path: which files, and how.
+type Plan struct {
+	Path    string
+	Sources []Source // in the order Load reads them
+	// Problems are target files that a PointFinder folder's genes.txt
+	// lists but the folder lacks; Load refuses the first.
+	Problems    []Problem
+	pointFinder bool
+	listed      map[string]bool
+}
+
+// ErrEmpty is (as errors.Is finds it) the error of a folder that holds no
+// reference file, or of a genes.txt that lists no gene.
+var ErrEmpty = errors.New("no references")
+
+type emptyError string
+
+func (e emptyError) Error() string        { return string(e) }
+func (e emptyError) Is(target error) bool { return target == ErrEmpty }
+
+// FASTAExts are the file name endings of the FASTA files Load reads from a
+// folder that is not a PointFinder species folder.
+var FASTAExts = []string{".fsa", ".fa", ".fasta", ".faa", ".fna", ".fsa.gz", ".fa.gz", ".fasta.gz", ".faa.gz", ".fna.gz"}
+
+// NewPlan says what Load reads for path: the file itself; every FASTA file
+// of a folder (FASTAExts), sorted by name; or, for a PointFinder species
+// folder (one with a genes.txt), its targets as its authors define them:
+// the names in genes.txt, each read from NAME.fsa (the species-wide
+// SPECIES.fsa repeats them and is not read; retired_genes/ is not read).
+// RNA genes (RNA_genes.txt) are nucleotide targets; a promoter entry
+// (NAME-promoter-size-Nbp) is a nucleotide target of N bases before its
+// gene's start, followed by the gene or its beginning (see AddRecord). A
+// gene file may hold several alleles (the Campylobacter gyrA of C. jejuni
+// and C. coli): each is a reference of the gene, and a query is paired with
+// the allele extract found it by.
+func NewPlan(path string) (*Plan, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("references: %w", err)
+	}
+	p := &Plan{Path: path}
+	switch {
+	case st.IsDir() && fileExists(filepath.Join(path, "genes.txt")):
+		return p, p.readPointFinder()
+	case !st.IsDir():
+		p.Sources = []Source{{Path: path}}
+		return p, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, fmt.Errorf("references: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		n := e.Name()
+		for _, ext := range FASTAExts {
+			if !e.IsDir() && strings.HasSuffix(n, ext) {
+				files = append(files, filepath.Join(path, n))
+				break
+			}
 		}
-		if gene != "" {
-			ref.Gene = gene
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		return nil, emptyError(fmt.Sprintf("references: folder %s holds no FASTA files (*.fsa, *.fa, *.fasta, *.faa, *.fna)", path))
+	}
+	for _, f := range files {
+		p.Sources = append(p.Sources, Source{Path: f})
+	}
+	return p, nil
+}
+
+func (p *Plan) readPointFinder() error {
+	dir := p.Path
+	list := filepath.Join(dir, "genes.txt")
+	genes, err := ReadPointFinderList(list)
+	if err != nil {
+		return err
+	}
+	if len(genes) == 0 {
+		return emptyError(fmt.Sprintf("references: %s lists no genes", list))
+	}
+	rna, err := ReadPointFinderList(filepath.Join(dir, "RNA_genes.txt"))
+	if err != nil {
+		return err
+	}
+	isRNA := map[string]bool{}
+	for _, g := range rna {
+		isRNA[g] = true
+	}
+	p.pointFinder = true
+	p.listed = map[string]bool{}
+	for _, g := range genes {
+		p.listed[g] = true
+	}
+	seen := map[string]bool{}
+	for _, g := range genes {
+		if seen[g] {
+			continue
 		}
-		return s.add(ref, f, rec.N)
-	})
+		seen[g] = true
+		f := filepath.Join(dir, g+".fsa")
+		if !fileExists(f) {
+			if !fileExists(f + ".gz") {
+				p.Problems = append(p.Problems, Problem{File: list, Check: CheckMissing, Offset: -1,
+					Msg: fmt.Sprintf("%s lists gene %q but %s is missing", list, g, f)})
+				continue
+			}
+			f += ".gz"
+		}
+		gene, kind, upstream := PointFinderTarget(g, isRNA)
+		p.Sources = append(p.Sources, Source{Path: f, Gene: gene, Kind: kind, Upstream: upstream})
+	}
+	return nil
+}
+
+// NewSet returns the empty set of the plan, for AddRecord to fill.
+func (p *Plan) NewSet() *Set {
+	s := newSet(p.Path)
+	s.alleles, s.listed = p.pointFinder, p.listed
+	for _, src := range p.Sources {
+		s.Files = append(s.Files, src.Path)
+	}
+	return s
+}
+
+func newSet(path string) *Set {
+	return &Set{Path: path, byID: map[string]*Reference{}, byGene: map[string][]*Reference{}}
 }
 
 func fileExists(p string) bool {
@@ -253,104 +366,82 @@ func ReadPointFinderList(path string) ([]string, error) {
 	return names, nil
 }
 
-// loadPointFinder reads a PointFinder species folder as its authors define
-// it: the targets are the names in genes.txt, each read from NAME.fsa (the
-// species-wide SPECIES.fsa repeats them and is not read; retired_genes/ is
-// not read). RNA genes (RNA_genes.txt) are nucleotide targets; a promoter
-// entry (NAME-promoter-size-Nbp) is a nucleotide target of N bases before
-// its gene's start, followed by the gene or its beginning. When that gene
-// part is a whole coding sequence and the folder has no target of the gene,
-// it is also read as a protein target named after the gene (embA from
-// embA-promoter-size-115bp), where PointFinder's amino-acid rows for the
-// entry are matched. A gene file may hold several alleles (the
-// Campylobacter gyrA of C. jejuni and C. coli): each is a reference of the
-// gene, and a query is paired with the allele extract found it by.
-func loadPointFinder(dir string) (*Set, error) {
-	genes, err := ReadPointFinderList(filepath.Join(dir, "genes.txt"))
-	if err != nil {
-		return nil, err
+// AddRecord reads one record of src as Load reads it: it classifies the
+// record (gene, kind, promoter length), checks it, and adds it to the set,
+// with the protein target a promoter entry's coding part makes (below). It
+// returns the reference added (nil when the record was not) and every
+// problem found, not only the first. Load refuses a record with any
+// Refused problem; wtscan-validate reads the records itself, with their
+// lines, and reports every problem.
+//
+// A promoter entry of a PointFinder folder whose gene part is a whole
+// coding sequence, in a folder without a target of that gene, is also read
+// as a protein target named after the gene (embA from
+// embA-promoter-size-115bp, id suffix CodingSuffix), where PointFinder's
+// amino-acid rows for the entry are matched. A target file holding another
+// target's record (PointFinder 3.0.0's ethA-promoter-size-74bp.fsa holds
+// the record of embA-promoter-size-115bp.fsa, id and bases) is a fault of
+// the database: the record is not added, and the fault is a Problem and one
+// of Set.Faults.
+func (s *Set) AddRecord(src Source, rec seqio.Record) (*Reference, []Problem) {
+	var (
+		ref   *Reference
+		probs []Problem
+	)
+	target := src.Gene != "" && src.Kind != KindProtein // a PointFinder nucleotide target
+	if target {
+		ref, probs = nucleotideRecord(src.Path, rec, src.Kind, src.Upstream)
+	} else {
+		ref, probs = fromRecord(src.Path, rec)
 	}
-	if len(genes) == 0 {
-		return nil, fmt.Errorf("references: %s lists no genes", filepath.Join(dir, "genes.txt"))
+	if ref == nil || refused(probs) {
+		return nil, probs
 	}
-	rna, err := ReadPointFinderList(filepath.Join(dir, "RNA_genes.txt"))
-	if err != nil {
-		return nil, err
+	if src.Gene != "" {
+		ref.Gene = src.Gene
 	}
-	isRNA := map[string]bool{}
-	for _, g := range rna {
-		isRNA[g] = true
-	}
-	listed := map[string]bool{}
-	for _, g := range genes {
-		listed[g] = true
-	}
-	s := newSet(dir)
-	s.alleles = true
-	seen := map[string]bool{}
-	for _, g := range genes {
-		if seen[g] {
-			continue
-		}
-		seen[g] = true
-		f := filepath.Join(dir, g+".fsa")
-		if !fileExists(f) {
-			if fileExists(f + ".gz") {
-				f += ".gz"
-			} else {
-				return nil, fmt.Errorf("references: %s lists gene %q but %s is missing", filepath.Join(dir, "genes.txt"), g, f)
-			}
-		}
-		gene, kind, upstream := PointFinderTarget(g, isRNA)
-		if err := s.readTarget(f, gene, kind, upstream, listed); err != nil {
-			return nil, err
+	if target {
+		if prev := s.byID[ref.ID]; prev != nil && prev.Gene != ref.Gene && string(prev.Seq) == string(ref.Seq) {
+			p := ref.problem(CheckForeignRecord, -1, 0, "the file holds the record of target %s (%s record %d), not one of %s: target %s not loaded",
+				prev.Gene, prev.Source, prev.Record, ref.Gene, ref.Gene)
+			p.Fault, p.Other = true, prev
+			s.Faults = append(s.Faults, fmt.Sprintf("%s record %d (%q) is the record of target %s (%s record %d), not one of %s: target %s not loaded",
+				p.File, p.Record, p.ID, prev.Gene, prev.Source, prev.Record, ref.Gene, ref.Gene))
+			return nil, append(probs, p)
 		}
 	}
-	return s, nil
+	if p := s.add(ref); p != nil {
+		return nil, append(probs, *p)
+	}
+	if target && ref.Kind == KindPromoter {
+		if p := s.addCodingPart(ref); p != nil {
+			probs = append(probs, *p)
+		}
+	}
+	return ref, probs
 }
 
-// readTarget reads the records of a PointFinder target file as gene of kind.
-func (s *Set) readTarget(f, gene, kind string, upstream int, listed map[string]bool) error {
-	if kind == KindProtein {
-		return s.readFile(f, gene)
+// addCodingPart adds the protein target of a promoter entry's gene part
+// (see AddRecord) when there is one.
+func (s *Set) addCodingPart(ref *Reference) *Problem {
+	stem := strings.TrimSuffix(ref.Gene, "-promoter")
+	if s.listed[stem] || len(s.byGene[stem]) > 0 {
+		return nil // the folder has the gene as a target of its own
 	}
-	s.Files = append(s.Files, f)
-	return seqio.Read(f, seqio.Options{}, func(rec seqio.Record) error {
-		where := fmt.Sprintf("references %s record %d (%q)", f, rec.N, rec.ID)
-		ref, err := nucleotideRecord(where, rec, kind, upstream)
-		if err != nil {
-			return err
-		}
-		ref.Gene, ref.Source, ref.Record = gene, f, rec.N
-		if prev := s.byID[ref.ID]; prev != nil && prev.Gene != gene && string(prev.Seq) == string(ref.Seq) {
-			// PointFinder 3.0.0's ethA-promoter-size-74bp.fsa holds the
-			// record of embA-promoter-size-115bp.fsa, id and bases
-			s.Faults = append(s.Faults, fmt.Sprintf("%s record %d (%q) is the record of target %s (%s record %d), not one of %s: target %s not loaded",
-				f, rec.N, rec.ID, prev.Gene, prev.Source, prev.Record, gene, gene))
-			return nil
-		}
-		if err := s.add(ref, f, rec.N); err != nil {
-			return err
-		}
-		if kind != KindPromoter {
-			return nil
-		}
-		stem := strings.TrimSuffix(gene, "-promoter")
-		if listed[stem] || len(s.byGene[stem]) > 0 {
-			return nil // the folder has the gene as a target of its own
-		}
-		cds := ref.Seq[upstream:]
-		prot := gencode.Translate(cds, true)
-		if n := len(prot); n > 0 && prot[n-1] == '*' {
-			prot = prot[:n-1]
-		}
-		if len(cds)%3 != 0 || len(prot) < minCodingPart || !isStartCodon(cds) || strings.IndexByte(string(prot), '*') >= 0 {
-			return nil // only the gene's beginning, or not a coding sequence: called as nucleotides
-		}
-		ref.CodingGene = stem
-		p := &Reference{ID: ref.ID + CodingSuffix, Gene: stem, Kind: KindProtein, Protein: prot, CDS: cds, Source: f, Record: rec.N}
-		return s.add(p, f, rec.N)
-	})
+	cds := ref.Seq[ref.Upstream:]
+	prot := gencode.Translate(cds, true)
+	if n := len(prot); n > 0 && prot[n-1] == '*' {
+		prot = prot[:n-1]
+	}
+	if len(cds)%3 != 0 || len(prot) < minCodingPart || !isStartCodon(cds) || strings.IndexByte(string(prot), '*') >= 0 {
+		return nil // only the gene's beginning, or not a coding sequence: called as nucleotides
+	}
+	p := &Reference{ID: ref.ID + CodingSuffix, Gene: stem, Kind: KindProtein, Protein: prot, CDS: cds, Source: ref.Source, Record: ref.Record}
+	if pr := s.add(p); pr != nil {
+		return pr
+	}
+	ref.CodingGene = stem
+	return nil
 }
 
 // CodingSuffix ends the id of the protein target made from a promoter
@@ -369,35 +460,52 @@ func isStartCodon(cds []byte) bool {
 	return c == "ATG" || c == "GTG" || c == "TTG"
 }
 
-// nucleotideRecord checks a nucleotide target's record.
-func nucleotideRecord(where string, rec seqio.Record, kind string, upstream int) (*Reference, error) {
+// nucleotideRecord reads and checks a nucleotide target's record.
+func nucleotideRecord(file string, rec seqio.Record, kind string, upstream int) (*Reference, []Problem) {
+	ref := &Reference{ID: rec.ID, Gene: GeneOf(rec), Organism: rec.Tag("organism"), Kind: kind, Upstream: upstream, Source: file, Record: rec.N}
 	seq := []byte(strings.ToUpper(string(rec.Seq)))
 	if len(seq) == 0 {
-		return nil, fmt.Errorf("%s: empty sequence", where)
+		return nil, []Problem{ref.problem(CheckEmpty, -1, 0, "empty sequence")}
 	}
 	if pos, c, bad := seqio.DNA.Check(seq); bad {
-		return nil, fmt.Errorf("%s: character %q at position %d is not a nucleotide code (a %s target is read as nucleotides)", where, c, pos, kind)
+		return nil, []Problem{ref.problem(CheckAlphabet, pos-1, countBad(seqio.DNA, seq),
+			"character %q at position %d is not a nucleotide code (a %s target is read as nucleotides)", c, pos, kind)}
+	}
+	ref.Seq = seq
+	var probs []Problem
+	if i := strings.IndexByte(string(seq), '-'); i >= 0 {
+		p := ref.problem(CheckGap, i, strings.Count(string(seq), "-"), "contains gap characters '-': give unaligned sequences")
+		p.Tolerated = true // Load has always read a nucleotide target's '-' as a base
+		probs = append(probs, p)
 	}
 	if kind == KindPromoter && upstream >= len(seq) {
-		return nil, fmt.Errorf("%s: a promoter of %d bases needs a longer sequence than %d bases (promoter, then the gene's start)", where, upstream, len(seq))
+		probs = append(probs, ref.problem(CheckUpstream, -1, 0,
+			"a promoter of %d bases needs a longer sequence than %d bases (promoter, then the gene's start)", upstream, len(seq)))
 	}
-	return &Reference{ID: rec.ID, Organism: rec.Tag("organism"), Kind: kind, Seq: seq, Upstream: upstream}, nil
+	return ref, probs
 }
 
-// add adds a reference, refusing a repeated id or a second reference of a
-// gene for one organism (unless the set holds alleles).
-func (s *Set) add(ref *Reference, f string, n int) error {
+// add adds a reference, refusing a repeated id, a gene that is a protein
+// in one record and a nucleotide target in another, or a second reference
+// of a gene for one organism (unless the set holds alleles).
+func (s *Set) add(ref *Reference) *Problem {
 	if prev, dup := s.byID[ref.ID]; dup {
-		return fmt.Errorf("references %s record %d (%q): duplicate id (also %s record %d)", f, n, ref.ID, prev.Source, prev.Record)
+		p := ref.problem(CheckDuplicateID, -1, 0, "duplicate id (also %s record %d)", prev.Source, prev.Record)
+		p.Other = prev
+		return &p
 	}
 	for _, other := range s.byGene[ref.Gene] {
 		if other.Kind != ref.Kind {
-			return fmt.Errorf("references %s record %d (%q): gene %s is a %s target here but a %s target in %s record %d",
-				f, n, ref.ID, ref.Gene, ref.Kind, other.Kind, other.Source, other.Record)
+			p := ref.problem(CheckKind, -1, 0, "gene %s is a %s target here but a %s target in %s record %d",
+				ref.Gene, ref.Kind, other.Kind, other.Source, other.Record)
+			p.Other = other
+			return &p
 		}
 		if other.Organism == ref.Organism && !s.alleles {
-			return fmt.Errorf("references %s record %d (%q): gene %s%s already has reference %q (%s record %d); give each an organism= tag or remove one",
-				f, n, ref.ID, ref.Gene, orgText(ref.Organism), other.ID, other.Source, other.Record)
+			p := ref.problem(CheckDuplicateGene, -1, 0, "gene %s%s already has reference %q (%s record %d); give each an organism= tag or remove one",
+				ref.Gene, orgText(ref.Organism), other.ID, other.Source, other.Record)
+			p.Other = other
+			return &p
 		}
 	}
 	s.Refs = append(s.Refs, ref)
@@ -424,9 +532,11 @@ func GeneOf(rec seqio.Record) string {
 	return rec.ID
 }
 
-func fromRecord(file string, rec seqio.Record) (*Reference, error) {
+// fromRecord reads and checks a record whose header says what it is: a
+// protein, a CDS (read as its protein), or, tagged kind=rna or
+// kind=promoter upstream=N, a nucleotide target.
+func fromRecord(file string, rec seqio.Record) (*Reference, []Problem) {
 	ref := &Reference{ID: rec.ID, Gene: GeneOf(rec), Organism: rec.Tag("organism"), Kind: KindProtein, Source: file, Record: rec.N}
-	where := fmt.Sprintf("references %s record %d (%q)", file, rec.N, rec.ID)
 	switch kind := rec.Tag("kind"); kind {
 	case "", KindProtein:
 	case KindRNA, KindPromoter:
@@ -434,47 +544,64 @@ func fromRecord(file string, rec seqio.Record) (*Reference, error) {
 		if kind == KindPromoter {
 			n, err := strconv.Atoi(rec.Tag("upstream"))
 			if err != nil || n < 1 {
-				return nil, fmt.Errorf("%s: kind=promoter needs upstream=N, the number of bases before the gene's start (got %q)", where, rec.Tag("upstream"))
+				return nil, []Problem{ref.problem(CheckUpstream, -1, 0,
+					"kind=promoter needs upstream=N, the number of bases before the gene's start (got %q)", rec.Tag("upstream"))}
 			}
 			upstream = n
 		}
-		nr, err := nucleotideRecord(where, rec, kind, upstream)
-		if err != nil {
-			return nil, err
-		}
-		nr.Gene, nr.Source, nr.Record = ref.Gene, file, rec.N
-		return nr, nil
+		return nucleotideRecord(file, rec, kind, upstream)
 	default:
-		return nil, fmt.Errorf("%s: kind=%q: give kind=protein, kind=rna or kind=promoter", where, kind)
+		return nil, []Problem{ref.problem(CheckKind, -1, 0, "kind=%q: give kind=protein, kind=rna or kind=promoter", kind)}
 	}
-	if seqio.LooksLikeDNA(rec.Seq) {
-		if pos, c, bad := seqio.DNA.Check(rec.Seq); bad {
-			return nil, fmt.Errorf("%s: character %q at position %d is not a nucleotide code", where, c, pos)
+	var probs []Problem
+	seq := rec.Seq
+	if seqio.LooksLikeDNA(seq) {
+		if pos, c, bad := seqio.DNA.Check(seq); bad {
+			return nil, []Problem{ref.problem(CheckAlphabet, pos-1, countBad(seqio.DNA, seq), "character %q at position %d is not a nucleotide code", c, pos)}
 		}
-		if len(rec.Seq)%3 != 0 {
-			return nil, fmt.Errorf("%s: coding sequence length %d is not a multiple of 3", where, len(rec.Seq))
+		if len(seq)%3 != 0 {
+			probs = append(probs, ref.problem(CheckCDSLength, -1, 0, "coding sequence length %d is not a multiple of 3", len(seq)))
 		}
-		ref.CDS = rec.Seq
-		ref.Protein = gencode.Translate(rec.Seq, true)
+		ref.CDS = seq
+		ref.Protein = gencode.Translate(seq, true)
 	} else {
-		if pos, c, bad := seqio.Protein.Check(rec.Seq); bad {
-			return nil, fmt.Errorf("%s: character %q at position %d is not an amino-acid code", where, c, pos)
+		if pos, c, bad := seqio.Protein.Check(seq); bad {
+			return nil, []Problem{ref.problem(CheckAlphabet, pos-1, countBad(seqio.Protein, seq), "character %q at position %d is not an amino-acid code", c, pos)}
 		}
-		ref.Protein = rec.Seq
+		ref.Protein = seq
 	}
 	if n := len(ref.Protein); n > 0 && ref.Protein[n-1] == '*' {
 		ref.Protein = ref.Protein[:n-1]
 	}
 	if i := strings.IndexByte(string(ref.Protein), '*'); i >= 0 {
-		return nil, fmt.Errorf("%s: internal stop codon at protein position %d: a wild-type reference must not have one", where, i+1)
+		off := i
+		if ref.CDS != nil {
+			off = 3 * i
+		}
+		probs = append(probs, ref.problem(CheckInternalStop, off, strings.Count(string(ref.Protein), "*"),
+			"internal stop codon at protein position %d: a wild-type reference must not have one", i+1))
 	}
-	if strings.IndexByte(string(ref.Protein), '-') >= 0 {
-		return nil, fmt.Errorf("%s: contains gap characters '-': give unaligned sequences", where)
+	if i := strings.IndexByte(string(seq), '-'); i >= 0 {
+		p := ref.problem(CheckGap, i, strings.Count(string(seq), "-"), "contains gap characters '-': give unaligned sequences")
+		// a CDS's gaps translate to X: Load has always read such a CDS
+		p.Tolerated = strings.IndexByte(string(ref.Protein), '-') < 0
+		probs = append(probs, p)
 	}
 	if len(ref.Protein) == 0 {
-		return nil, fmt.Errorf("%s: empty protein", where)
+		probs = append(probs, ref.problem(CheckEmpty, -1, 0, "empty protein"))
 	}
-	return ref, nil
+	return ref, probs
+}
+
+// countBad counts the characters of s outside alphabet a.
+func countBad(a seqio.Alphabet, s []byte) int {
+	n := 0
+	for i := range s {
+		if _, _, bad := a.Check(s[i : i+1]); bad {
+			n++
+		}
+	}
+	return n
 }
 
 // ByID returns the reference with that id, or nil.
