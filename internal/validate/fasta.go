@@ -37,18 +37,12 @@ func fixedAlphabet(a seqio.Alphabet) alphabetFor {
 	return func(*fastaRecord) seqio.Alphabet { return a }
 }
 
-// recordAlphabet picks DNA or protein per record, the way refset does.
-func recordAlphabet(rec *fastaRecord) seqio.Alphabet {
-	if seqio.LooksLikeDNA(rec.Seq) {
-		return seqio.DNA
-	}
-	return seqio.Protein
-}
-
 // scanFASTA checks a FASTA file line by line and reports every problem with
 // its line: text before the first header, empty ids, empty records,
 // duplicate ids, characters outside the alphabet, line endings and
 // decompression errors. fn (may be nil) sees every record with an id.
+// alpha nil leaves the alphabet to fn (references: refset knows each
+// record's kind).
 // It returns the number of records.
 func scanFASTA(path string, alpha alphabetFor, fs *Findings, fn func(*fastaRecord)) int {
 	lr, err := openLines(path)
@@ -76,20 +70,22 @@ func scanFASTA(path string, alpha alphabetFor, fs *Findings, fn func(*fastaRecor
 			fs.Errorf(w, "fasta.empty_record", "record %d has no sequence", rec.N)
 			return
 		}
-		a := alpha(rec)
-		if pos, c, bad := a.Check(rec.Seq); bad {
-			count := 0
-			for _, x := range rec.Seq {
-				if _, _, b := a.Check([]byte{x}); b {
-					count++
+		if alpha != nil {
+			a := alpha(rec)
+			if pos, c, bad := a.Check(rec.Seq); bad {
+				count := 0
+				for _, x := range rec.Seq {
+					if _, _, b := a.Check([]byte{x}); b {
+						count++
+					}
 				}
+				line, col := rec.lineOf(pos - 1)
+				more := ""
+				if count > 1 {
+					more = fmt.Sprintf(" (%d such characters in the record)", count)
+				}
+				fs.Errorf(Where{File: path, Record: rec.ID, Line: line}, "fasta.alphabet", "character %q at column %d (sequence position %d) is not %s%s", c, col, pos, a, more)
 			}
-			line, col := rec.lineOf(pos - 1)
-			more := ""
-			if count > 1 {
-				more = fmt.Sprintf(" (%d such characters in the record)", count)
-			}
-			fs.Errorf(Where{File: path, Record: rec.ID, Line: line}, "fasta.alphabet", "character %q at column %d (sequence position %d) is not %s%s", c, col, pos, a, more)
 		}
 		if fn != nil && rec.ID != "" {
 			fn(rec)

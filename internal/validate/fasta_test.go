@@ -65,6 +65,14 @@ func FuzzScanFASTA(f *testing.F) {
 	})
 }
 
+// recordAlphabet picks DNA or protein per record from its residues.
+func recordAlphabet(rec *fastaRecord) seqio.Alphabet {
+	if seqio.LooksLikeDNA(rec.Seq) {
+		return seqio.DNA
+	}
+	return seqio.Protein
+}
+
 func TestLineOf(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "a.fa")
 	// Record "a" starts on line 2; its sequence lines are 3 (4 nt), 5 (3 nt, after a blank line) and 6.

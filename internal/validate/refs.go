@@ -1,80 +1,55 @@
 package validate
 
 import (
-	"bytes"
-	"os"
-	"path/filepath"
-	"sort"
+	"errors"
+	"fmt"
 	"strings"
 
-	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/seqio"
 )
 
-// Reference lengths outside this range are reported as implausible (amino acids).
+// Plausible reference lengths; a reference outside them is reported (a
+// warning). Nucleotide targets: PointFinder v3.0.0's RNA genes run from
+// 1,500 (16S) to 2,900 bases (23S), its promoter regions from 53 (ampC) to
+// 365 bases (nuoA) before the gene.
 const (
-	minRefLength = 30
-	maxRefLength = 5000
+	minRefLength = 30   // amino acids
+	maxRefLength = 5000 // amino acids
+	minRNALength = 50   // bases (a 5S rRNA has about 120)
+	maxNucLength = 10000
+	maxUpstream  = 1000 // bases of a promoter region before its gene
 )
 
-// refEntry is one wild-type reference as the validator loaded it.
-type refEntry struct {
-	ID, Gene, Organism string
-	Protein            []byte // without a terminal '*'
-	CDS                []byte // nil for protein records
-	File               string
-	Line               int
-}
-
-// codon returns the CDS codon at 1-based protein position pos, or "".
-func (r *refEntry) codon(pos int) string { return refset.Codon(r.CDS, pos) }
-
-// refs is a reference set loaded leniently: every problem is reported and
-// every usable record kept, so the checks that need references still run.
+// refs is the reference set as the validator loaded it: with refset's own
+// plan, classification and checks (refset.NewPlan, Set.AddRecord), so that
+// the records, genes, kinds and coordinates are the ones every other
+// binary uses, but leniently: every problem is reported with its file, line
+// and record, and every usable record is kept, so the checks that need
+// references still run.
 type refs struct {
-	path   string
-	files  []string
-	list   []*refEntry
-	byID   map[string]*refEntry
-	byGene map[string][]*refEntry
+	*refset.Set
 }
 
-// forGene returns the reference of gene for organism: the one tagged with
-// that organism, else the gene's only or only untagged reference.
-func (s *refs) forGene(gene, organism string) *refEntry {
+// forGene returns the reference of gene for organism, as refset.ForGene
+// picks it, or nil (no reference, or an ambiguous choice).
+func (s *refs) forGene(gene, organism string) *refset.Reference {
 	if s == nil {
 		return nil
 	}
-	rs := s.byGene[gene]
-	if organism != "" {
-		for _, r := range rs {
-			if strings.EqualFold(r.Organism, organism) {
-				return r
-			}
-		}
+	r, _, err := s.ForGene(gene, organism)
+	if err != nil {
+		return nil
 	}
-	if len(rs) == 1 {
-		return rs[0]
-	}
-	var untagged []*refEntry
-	for _, r := range rs {
-		if r.Organism == "" {
-			untagged = append(untagged, r)
-		}
-	}
-	if len(untagged) == 1 {
-		return untagged[0]
-	}
-	return nil
+	return r
 }
 
 // lookup finds a reference by id, falling back to the gene.
-func (s *refs) lookup(id, gene, organism string) *refEntry {
+func (s *refs) lookup(id, gene, organism string) *refset.Reference {
 	if s == nil {
 		return nil
 	}
-	if r := s.byID[id]; r != nil {
+	if r := s.ByID(id); r != nil {
 		return r
 	}
 	if id == "" {
@@ -83,103 +58,106 @@ func (s *refs) lookup(id, gene, organism string) *refEntry {
 	return nil
 }
 
-var refExts = []string{".fsa", ".fa", ".fasta", ".faa", ".fna", ".fsa.gz", ".fa.gz", ".fasta.gz", ".faa.gz", ".fna.gz"}
-
-// loadRefs checks and loads a reference FASTA file or folder (the same files
-// refset.Load reads) and reports every problem: FASTA format, alphabet,
-// CDS lengths, internal stops, gaps, implausible lengths, duplicate ids and
-// duplicate genes per organism.
+// loadRefs checks and loads a reference FASTA file or folder: the files
+// refset.Load reads, read as it reads them (a PointFinder species folder:
+// the targets genes.txt lists, RNA genes and promoters as nucleotide
+// targets). It reports every problem: FASTA format and alphabet, CDS
+// lengths, internal stops and gaps of proteins, promoters shorter than
+// their promoter region, implausible lengths, repeated ids, genes repeated
+// for one organism, a target file holding another target's record, and
+// target files genes.txt lists but the folder lacks. It returns nil when
+// path cannot be a reference set at all.
 func loadRefs(path string, fs *Findings) *refs {
-	s := &refs{path: path, byID: map[string]*refEntry{}, byGene: map[string][]*refEntry{}}
-	st, err := os.Stat(path)
+	plan, err := refset.NewPlan(path)
 	if err != nil {
-		fs.Errorf(Where{File: path}, "input.read", "references: %v", err)
-		return s
-	}
-	files := []string{path}
-	if st.IsDir() {
-		files = nil
-		entries, err := os.ReadDir(path)
-		if err != nil {
-			fs.Errorf(Where{File: path}, "input.read", "references: %v", err)
-			return s
+		check := "input.read"
+		if errors.Is(err, refset.ErrEmpty) {
+			check = "ref.empty"
 		}
-		for _, e := range entries {
-			for _, ext := range refExts {
-				if !e.IsDir() && strings.HasSuffix(e.Name(), ext) {
-					files = append(files, filepath.Join(path, e.Name()))
-					break
-				}
+		fs.Errorf(Where{File: path}, check, "%v", err)
+		return nil
+	}
+	for _, p := range plan.Problems {
+		fs.Errorf(Where{File: p.File}, "ref."+p.Check, "%s", p.Msg)
+	}
+	set := plan.NewSet()
+	headers := map[string]map[int]int{} // file -> record number -> header line
+	for _, src := range plan.Sources {
+		lines := map[int]int{}
+		headers[src.Path] = lines
+		scanFASTA(src.Path, nil, fs, func(rec *fastaRecord) {
+			lines[rec.N] = rec.Line
+			ref, probs := set.AddRecord(src, seqio.Record{ID: rec.ID, Desc: rec.Desc, Seq: rec.Seq, N: rec.N})
+			for _, p := range probs {
+				reportRefProblem(p, rec, headers, fs)
 			}
-		}
-		sort.Strings(files)
-		if len(files) == 0 {
-			fs.Errorf(Where{File: path}, "ref.empty", "folder holds no FASTA files (%s)", strings.Join(refExts[:5], ", "))
-		}
+			if ref != nil {
+				checkRefLength(ref, Where{File: src.Path, Record: rec.ID, Line: rec.Line}, fs)
+			}
+		})
 	}
-	s.files = files
-	for _, f := range files {
-		scanFASTA(f, recordAlphabet, fs, func(rec *fastaRecord) { s.add(f, rec, fs) })
-	}
-	return s
+	return &refs{set}
 }
 
-func (s *refs) add(file string, rec *fastaRecord, fs *Findings) {
-	gene := refset.GeneOf(seqio.Record{ID: rec.ID, Desc: rec.Desc})
-	org := seqio.Record{Desc: rec.Desc}.Tag("organism")
-	r := &refEntry{ID: rec.ID, Gene: gene, Organism: org, File: file, Line: rec.Line}
-	w := Where{File: file, Record: rec.ID, Line: rec.Line}
-	isDNA := seqio.LooksLikeDNA(rec.Seq)
-	if isDNA {
-		if _, _, bad := seqio.DNA.Check(rec.Seq); bad {
-			return // reported by the scanner
+// reportRefProblem reports a problem refset found in rec, at the line of
+// the sequence where it is.
+func reportRefProblem(p refset.Problem, rec *fastaRecord, headers map[string]map[int]int, fs *Findings) {
+	w := Where{File: p.File, Record: p.ID, Line: rec.Line}
+	msg := p.Msg
+	if p.Offset >= 0 {
+		line, col := rec.lineOf(p.Offset)
+		w.Line = line
+		msg += fmt.Sprintf(" (column %d of line %d", col, line)
+		switch {
+		case p.Count > 1 && p.Check == refset.CheckAlphabet:
+			msg += fmt.Sprintf("; %d such characters in the record", p.Count)
+		case p.Count > 1 && p.Check == refset.CheckInternalStop:
+			msg += fmt.Sprintf("; %d internal stops", p.Count)
+		case p.Count > 1 && p.Check == refset.CheckGap:
+			msg += fmt.Sprintf("; %d gap characters", p.Count)
 		}
-		if len(rec.Seq)%3 != 0 {
-			fs.Errorf(w, "ref.cds_length", "coding sequence length %d is not a multiple of 3", len(rec.Seq))
-		}
-		r.CDS = rec.Seq
-		r.Protein = gencode.Translate(rec.Seq, true)
-	} else {
-		if _, _, bad := seqio.Protein.Check(rec.Seq); bad {
-			return
-		}
-		r.Protein = rec.Seq
+		msg += ")"
 	}
-	r.Protein = bytes.TrimSuffix(r.Protein, []byte("*"))
-	if i := bytes.IndexByte(r.Protein, '*'); i >= 0 {
-		off := i
-		if isDNA {
-			off = 3 * i
-		}
-		line, _ := rec.lineOf(off)
-		fs.Errorf(Where{File: file, Record: rec.ID, Line: line}, "ref.internal_stop",
-			"internal stop codon at protein position %d (%d internal stops): a wild-type reference must not have one", i+1, bytes.Count(r.Protein, []byte("*")))
-	}
-	if i := bytes.IndexByte(rec.Seq, '-'); i >= 0 {
-		line, _ := rec.lineOf(i)
-		fs.Errorf(Where{File: file, Record: rec.ID, Line: line}, "ref.gap", "gap character '-' at sequence position %d: give unaligned sequences", i+1)
-	}
-	if n := len(r.Protein); n < minRefLength || n > maxRefLength {
-		fs.Warnf(w, "ref.length", "implausible protein length %d aa (expected %d..%d)", n, minRefLength, maxRefLength)
-	}
-	if prev, dup := s.byID[r.ID]; dup {
-		if prev.File != file { // the scanner reports duplicates within one file
-			fs.Errorf(w, "ref.duplicate_id", "duplicate id %q (also %s line %d)", r.ID, prev.File, prev.Line)
-		}
-		return
-	}
-	s.list = append(s.list, r)
-	s.byID[r.ID] = r
-	for _, other := range s.byGene[gene] {
-		if other.Organism == org {
-			what := ""
-			if org != "" {
-				what = " for organism " + org
-			}
-			fs.Errorf(w, "ref.duplicate_gene", "gene %s%s already has reference %q (%s line %d); give each an organism= tag or remove one",
-				gene, what, other.ID, other.File, other.Line)
-			return // the first one stays the gene's reference for the other checks
+	check := "ref." + p.Check
+	switch p.Check {
+	case refset.CheckAlphabet:
+		check = "fasta.alphabet"
+	case refset.CheckDuplicateID:
+		if p.Other != nil && p.Other.Source == p.File {
+			return // the scanner reports ids repeated within a file
 		}
 	}
-	s.byGene[gene] = append(s.byGene[gene], r)
+	if o := p.Other; o != nil {
+		// refset names the other record by number; say its line
+		if line := headers[o.Source][o.Record]; line > 0 {
+			msg = strings.Replace(msg, fmt.Sprintf("%s record %d", o.Source, o.Record), fmt.Sprintf("%s line %d", o.Source, line), 1)
+		}
+	}
+	sev := Error
+	if p.Fault {
+		sev = Warning // a database fault refset works around, as every step does
+	}
+	fs.Add(w, check, sev, "%s", msg)
+}
+
+// checkRefLength warns about a reference whose length is implausible for
+// its kind.
+func checkRefLength(ref *refset.Reference, w Where, fs *Findings) {
+	switch ref.Kind {
+	case refset.KindRNA:
+		if n := len(ref.Seq); n < minRNALength || n > maxNucLength {
+			fs.Warnf(w, "ref.length", "implausible RNA gene length %d nt (expected %d..%d)", n, minRNALength, maxNucLength)
+		}
+	case refset.KindPromoter:
+		if ref.Upstream > maxUpstream {
+			fs.Warnf(w, "ref.length", "implausible promoter region of %d bases before the gene (expected at most %d)", ref.Upstream, maxUpstream)
+		}
+		if n := len(ref.Seq); n > maxNucLength {
+			fs.Warnf(w, "ref.length", "implausible promoter target length %d nt (expected at most %d)", n, maxNucLength)
+		}
+	default:
+		if n := len(ref.Protein); n < minRefLength || n > maxRefLength {
+			fs.Warnf(w, "ref.length", "implausible protein length %d aa (expected %d..%d)", n, minRefLength, maxRefLength)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/gencode"
+	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/variant"
 )
@@ -423,30 +424,36 @@ func checkAlignments(t *loaded[table.Alignment], rs *refs, prot proteinIndex, fs
 				fs.Errorf(w, "alignment.span", "ref_start..ref_end covers %d residues, aligned_ref holds %d", n, len(g.ref))
 			}
 		}
-		if table.IsNucleotide(a.Molecule) {
-			// the lenient reference loader reads proteins: a nucleotide
-			// row's query is checked against the copy's bases
-			if p := prot[k]; p != nil && coordsOK {
-				q := strings.ToUpper(p.CDS)
-				if int(a.QueryLength) != len(q) {
-					fs.Errorf(w, "alignment.query_length", "query_length %d, the copy in the proteins table has %d bases", a.QueryLength, len(q))
-				} else if strings.ToUpper(g.query) != q[a.QueryStart-1:a.QueryEnd] {
-					fs.Errorf(w, "alignment.query_residues", "aligned_query without gaps differs from the copy's bases %d..%d%s", a.QueryStart, a.QueryEnd, firstDiff(strings.ToUpper(g.query), q[a.QueryStart-1:a.QueryEnd], int(a.QueryStart)))
-				}
-			}
-			continue
-		}
+		nuc := table.IsNucleotide(a.Molecule)
 		if ref := rs.lookup(a.ReferenceID, a.Gene, a.Organism); ref != nil {
-			if int(a.RefLength) != len(ref.Protein) {
-				fs.Errorf(w, "alignment.ref_length", "ref_length %d, reference %s has %d aa", a.RefLength, ref.ID, len(ref.Protein))
-			} else if coordsOK && strings.ToUpper(g.ref) != string(ref.Protein[a.RefStart-1:a.RefEnd]) {
-				fs.Errorf(w, "alignment.ref_residues", "aligned_ref without gaps differs from reference %s residues %d..%d%s", ref.ID, a.RefStart, a.RefEnd, firstDiff(strings.ToUpper(g.ref), string(ref.Protein[a.RefStart-1:a.RefEnd]), int(a.RefStart)))
+			res := string(ref.Residues())
+			switch {
+			case ref.Nucleotide() != nuc:
+				fs.Errorf(w, "alignment.molecule", "a %s row, but reference %s is a %s target", moleculeName(a.Molecule), ref.ID, ref.Kind)
+			case int(a.RefLength) != len(res):
+				fs.Errorf(w, "alignment.ref_length", "ref_length %d, reference %s has %d %s", a.RefLength, ref.ID, len(res), unitOf(ref))
+			case coordsOK && strings.ToUpper(g.ref) != res[a.RefStart-1:a.RefEnd]:
+				fs.Errorf(w, "alignment.ref_residues", "aligned_ref without gaps differs from reference %s residues %d..%d%s", ref.ID, a.RefStart, a.RefEnd, firstDiff(strings.ToUpper(g.ref), res[a.RefStart-1:a.RefEnd], int(a.RefStart)))
 			}
 		} else if rs != nil {
-			fs.Errorf(w, "alignment.reference", "reference %q is not in the reference set %s", a.ReferenceID, rs.path)
+			fs.Errorf(w, "alignment.reference", "reference %q is not in the reference set %s", a.ReferenceID, rs.Path)
 		}
-		if p := prot[k]; p != nil {
-			q := queryOf(p.Protein)
+		pr := prot[k]
+		switch {
+		case pr == nil:
+		case nuc:
+			// a nucleotide row's query is the copy's bases
+			q := strings.ToUpper(pr.CDS)
+			if !coordsOK {
+				break
+			}
+			if int(a.QueryLength) != len(q) {
+				fs.Errorf(w, "alignment.query_length", "query_length %d, the copy in the proteins table has %d bases", a.QueryLength, len(q))
+			} else if strings.ToUpper(g.query) != q[a.QueryStart-1:a.QueryEnd] {
+				fs.Errorf(w, "alignment.query_residues", "aligned_query without gaps differs from the copy's bases %d..%d%s", a.QueryStart, a.QueryEnd, firstDiff(strings.ToUpper(g.query), q[a.QueryStart-1:a.QueryEnd], int(a.QueryStart)))
+			}
+		default:
+			q := queryOf(pr.Protein)
 			if int(a.QueryLength) != len(q) {
 				fs.Errorf(w, "alignment.query_length", "query_length %d, the protein in the proteins table has %d aa", a.QueryLength, len(q))
 			} else if coordsOK && strings.ToUpper(g.query) != q[a.QueryStart-1:a.QueryEnd] {
@@ -454,6 +461,23 @@ func checkAlignments(t *loaded[table.Alignment], rs *refs, prot proteinIndex, fs
 			}
 		}
 	}
+}
+
+// moleculeName is a row's molecule as a word (empty: protein, as version 1
+// tables were).
+func moleculeName(m string) string {
+	if table.IsNucleotide(m) {
+		return table.MoleculeNucleotide
+	}
+	return table.MoleculeProtein
+}
+
+// unitOf is what a reference's residues are counted in.
+func unitOf(ref *refset.Reference) string {
+	if ref.Nucleotide() {
+		return "nt"
+	}
+	return "aa"
 }
 
 // firstDiff describes the first difference of two residue strings, the
@@ -606,17 +630,22 @@ func checkMutations(t *loaded[table.Mutation], rs *refs, fs *Findings) {
 		if sg := strings.TrimSuffix(m.Gene, "-promoter"); m.Symbol != "" && m.Short != "" && m.Symbol != m.Gene+"_"+m.Short && !(nuc && m.Symbol == sg+"_"+m.Short) {
 			fs.Errorf(w, "mutation.name", "symbol %q, gene and short say %s_%s", m.Symbol, sg, m.Short)
 		}
-		if nuc {
-			continue // the lenient reference loader reads proteins; nucleotide targets are checked by subscan
-		}
 		if m.Known && m.CatalogID == "" {
 			fs.Warnf(w, "mutation.known", "known is true but catalog_id is empty")
 		}
 		ref := rs.lookup(m.ReferenceID, m.Gene, "")
 		if ref == nil {
 			if rs != nil {
-				fs.Errorf(w, "mutation.reference", "reference %q (gene %s) is not in the reference set %s", m.ReferenceID, m.Gene, rs.path)
+				fs.Errorf(w, "mutation.reference", "reference %q (gene %s) is not in the reference set %s", m.ReferenceID, m.Gene, rs.Path)
 			}
+			continue
+		}
+		if ref.Nucleotide() != nuc {
+			fs.Errorf(w, "mutation.molecule", "a %s row, but reference %s is a %s target", moleculeName(m.Molecule), ref.ID, ref.Kind)
+			continue
+		}
+		if nuc {
+			checkBases(fs, w, "mutation", ref, m.Position, m.EndPosition, m.Ref)
 			continue
 		}
 		if int(m.Position) > len(ref.Protein)+1 {
@@ -628,7 +657,7 @@ func checkMutations(t *loaded[table.Mutation], rs *refs, fs *Findings) {
 				fs.Errorf(w, "mutation.ref", "ref %q at position %d, but reference %s has %q there", m.Ref, m.Position, ref.ID, got)
 			}
 		}
-		if c := ref.codon(int(m.Position)); c != "" && len(m.CodonRef) == 3 && strings.ToUpper(m.CodonRef) != c {
+		if c := ref.Codon(int(m.Position)); c != "" && len(m.CodonRef) == 3 && strings.ToUpper(m.CodonRef) != c {
 			fs.Errorf(w, "mutation.codon", "codon_ref %s at position %d, but reference %s has %s", m.CodonRef, m.Position, ref.ID, c)
 		}
 	}
@@ -656,10 +685,39 @@ func checkSites(t *loaded[table.Site], rs *refs, fs *Findings) {
 		case s.Status == variant.StatusMut && (s.Observed == "" || strings.EqualFold(s.Observed, s.Ref)):
 			fs.Errorf(w, "site.status", "status MUT but observed %q is the reference residue %q (or empty)", s.Observed, s.Ref)
 		}
-		if ref := rs.forGene(s.Gene, ""); ref != nil && !nuc && isResidues(s.Ref) && s.Position >= 1 {
+		ref := rs.forGene(s.Gene, "")
+		switch {
+		case ref == nil:
+		case ref.Nucleotide() != nuc:
+			fs.Errorf(w, "site.molecule", "a %s row, but reference %s of gene %s is a %s target", moleculeName(s.Molecule), ref.ID, s.Gene, ref.Kind)
+		case nuc:
+			checkBases(fs, w, "site", ref, s.Position, s.Position, s.Ref)
+		case isResidues(s.Ref) && s.Position >= 1:
 			if got, ok := residuesAt(ref.Protein, int(s.Position), s.Ref); !ok {
 				fs.Errorf(w, "site.ref", "ref %q at position %d, but reference %s has %q there", s.Ref, s.Position, ref.ID, got)
 			}
 		}
+	}
+}
+
+func isAA(c byte) bool { return c >= 'A' && c <= 'Z' || c == '*' }
+
+// checkBases checks a nucleotide row against its target: positions
+// pos..end in the target's coordinates (refset.Reference.Pos: 1-based, a
+// promoter's upstream bases negative) lie on it, and ref, when it holds
+// bases, is the target's bases from pos on. family is the check family
+// (mutation, site).
+func checkBases(fs *Findings, w Where, family string, ref *refset.Reference, pos, end int32, bases string) {
+	i, j := ref.Index(int(pos)), ref.Index(int(end))
+	if i < 0 || j < 0 {
+		fs.Errorf(w, family+".coords", "position %d..%d is not on reference %s (%s target of %d bases)", pos, end, ref.ID, ref.Kind, len(ref.Seq))
+		return
+	}
+	if bases == "" || strings.Trim(strings.ToUpper(bases), "ACGTUNRYKMSWBDHV") != "" {
+		return // an insertion names no reference bases
+	}
+	got := string(ref.Seq[i:min(i+len(bases), len(ref.Seq))])
+	if got != strings.ToUpper(bases) {
+		fs.Errorf(w, family+".ref", "ref %q at position %d, but reference %s has %q there", bases, pos, ref.ID, got)
 	}
 }

@@ -14,16 +14,30 @@
 //	fasta.*     format, header, empty, empty_record, duplicate_id, alphabet, internal_stop, line_endings
 //	tsv.*       empty, header, fields, line_endings
 //	samples.*   columns, empty, id, duplicate, path, unknown (a table's sample not in the sheet)
-//	ref.*       empty, cds_length, internal_stop, gap, length, duplicate_id, duplicate_gene
-//	catalog.*   parse, format, gene_name, codon, ref_codon, residue, position, alt, combination,
-//	            entry, skipped, unchecked (and, in the fallback parser, gene, columns, nucleotide, no_reference)
+//	ref.*       empty, missing, kind, upstream, cds_length, internal_stop, gap, length, duplicate_id,
+//	            duplicate_gene, foreign_record
+//	catalog.*   parse, format, gene_name, codon, ref_codon, residue, reference, position, alt,
+//	            combination, entry, skipped, unchecked
 //	table.*     format, read, schema, columns, value, null, sample_id
 //	protein.*   duplicate, coords, strand, copy, length, alphabet, internal_stops, range
-//	alignment.* quality, coords, counts, score, cigar, pct, span, matrix, reference, ref_length,
-//	            ref_residues, query_length, query_residues, missing, duplicate, orphan
-//	mutation.*  type, coords, span, name, known, reference, ref, codon
-//	site.*      coords, status, ref
+//	alignment.* quality, coords, counts, score, cigar, pct, span, matrix, reference, molecule,
+//	            ref_length, ref_residues, query_length, query_residues, missing, duplicate, orphan
+//	mutation.*  type, molecule, coords, copies, span, name, known, reference, ref, codon
+//	site.*      coords, copies, status, molecule, ref
 //	lineage.sha256, cohort.outlier, water.crosscheck, water.run
+//
+// References are read as every other binary reads them, by refset's plan
+// and record reader (a PointFinder species folder: the targets genes.txt
+// lists, RNA genes and promoters as nucleotide targets; SPECIES.fsa is not
+// read), but leniently: every problem of every record is reported with its
+// line, and the usable records are kept for the other checks. Proteins and
+// CDSs get protein checks (CDS length, internal stops, gaps, length
+// 30..5000 aa); RNA genes and promoters get nucleotide checks (alphabet,
+// gaps, a promoter longer than its promoter region, length). A target file
+// holding another target's record (ref.foreign_record) is a warning: every
+// step skips that target and goes on. Catalogue entries, amino-acid and
+// nucleotide rows alike, are checked by catalog.Catalog.Validate against
+// the usable references.
 //
 // Cohort outliers: per gene (at least 5 copies), a value x is an outlier when
 // |x − median| > k · max(1.4826 · MAD, floor), k = --outlier-mads; the floor
@@ -216,8 +230,11 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 			if rs == nil {
 				rs, refsPath = folderRefs, path
 			}
-			if cat := folderCatalog(path); cat != "" {
-				checkCatalog(cat, c.CatalogFormat, path, c.CatalogStrict, folderRefs, fs)
+			if folderCatalog(path) != "" {
+				// the folder, as wtscan-subscan --catalog reads it (a
+				// PointFinder folder: phenotypes.txt and the rows only
+				// resistens-overview.txt has)
+				checkCatalog(path, c.CatalogFormat, path, c.CatalogStrict, folderRefs, fs)
 			}
 		case kindAssembly:
 			checkFASTAFile(path, seqio.DNA, fs)

@@ -132,8 +132,11 @@ func crossCheckWater(ctx context.Context, water string, n int, seed uint64, alns
 		var q, ref []byte
 		full := false
 		if pr := prot[proteinKey{a.SampleID, a.Gene, a.Copy}]; pr != nil {
-			if rr := rs.lookup(a.ReferenceID, a.Gene, a.Organism); rr != nil {
-				q, ref, full = []byte(queryOf(pr.Protein)), rr.Protein, true
+			if rr := rs.lookup(a.ReferenceID, a.Gene, a.Organism); rr != nil && rr.Nucleotide() == table.IsNucleotide(a.Molecule) {
+				q, ref, full = []byte(queryOf(pr.Protein)), rr.Residues(), true
+				if rr.Nucleotide() {
+					q = []byte(strings.ToUpper(pr.CDS))
+				}
 			}
 		}
 		if !full {
