@@ -22,6 +22,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/wtscan/wtscan/internal/build"
+	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/fsx"
 )
 
@@ -74,7 +75,7 @@ func Parse(ctx context.Context, name, description string, cli any, shared *Share
 		kong.Name(name),
 		kong.Description(description),
 		kong.Writers(stdout, stderr),
-		kong.Vars{"version": name + " " + build.Version},
+		kong.Vars{"version": name + " " + build.Version, "catalog_formats": strings.Join(catalog.Formats, ",")},
 		kong.UsageOnError(),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, WrapUpperBound: 100}),
 		kong.Exit(func(c int) { panic(exitCode(c)) }),

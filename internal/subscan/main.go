@@ -29,7 +29,7 @@ type CLI struct {
 	Sites      string `type:"path" placeholder:"FILE" help:"Sites table (one row per sample x catalogue site: WT, MUT, NOT_COVERED, AMBIGUOUS); needs --catalog."`
 
 	Catalog         string `type:"existingpath" placeholder:"PATH" help:"Catalogue of known changes: a wtscan TSV, a PointFinder folder or resistens-overview.txt, or AMRFinderPlus AMRProt-mutation.tsv. Without it every change is reported and none is marked known."`
-	CatalogFormat   string `enum:"auto,wtscan,pointfinder,amrfinder" default:"auto" help:"Catalogue format (${enum})."`
+	CatalogFormat   string `enum:"${catalog_formats}" default:"auto" help:"Catalogue format (${enum})."`
 	CatalogStrict   bool   `help:"Fail on any catalogue fault. By default a catalogue is read as its authors mean it: a row whose residue, codon or gene name disagrees with the references is kept and matched on position and alternative, with a warning naming its line; a row that cannot apply (no reference for its gene, a position past the end) is dropped with a warning."`
 	CatalogLenient  bool   `hidden:"" help:"Accepted for older workflows: faults are warnings by default now (see --catalog-strict)."`
 	CatalogOrganism string `placeholder:"NAME" help:"AMRFinderPlus catalogues: the organism whose rows to use (as in AMRProt-mutation.tsv, e.g. Escherichia)."`

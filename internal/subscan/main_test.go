@@ -7,7 +7,6 @@ import (
 	"hash/maphash"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -423,10 +422,17 @@ func TestRowsInMemory(t *testing.T) {
 	noFile(t, out)
 }
 
-// TestCatalogFormatFlag: the flag offers exactly the formats the loader reads.
+// TestCatalogFormatFlag: the flag offers exactly the formats the loader
+// reads (catalog.Formats, the one list), and refuses others as a usage error.
 func TestCatalogFormatFlag(t *testing.T) {
-	f, _ := reflect.TypeFor[CLI]().FieldByName("CatalogFormat")
-	if got := f.Tag.Get("enum"); got != strings.Join(catalog.Formats, ",") {
-		t.Errorf("--catalog-format enum %q, catalog.Formats %v", got, catalog.Formats)
+	var stdout, stderr bytes.Buffer
+	if code := Main(context.Background(), []string{"--help"}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("--help: exit %d", code)
+	}
+	if want := "(" + strings.Join(catalog.Formats, ",") + ")"; !strings.Contains(strings.Join(strings.Fields(stdout.String()), ""), want) {
+		t.Errorf("--help does not offer %s:\n%s", want, stdout.String())
+	}
+	if code, errs := runMain(t, "--alignments", "x.tsv", "--references", "x", "--out", "y.tsv", "--catalog-format", "card"); code != cli.ExitUsage {
+		t.Errorf("--catalog-format card: exit %d, want %d: %s", code, cli.ExitUsage, errs)
 	}
 }
