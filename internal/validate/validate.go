@@ -72,7 +72,7 @@ type CLI struct {
 	Files           []string `arg:"" optional:"" name:"FILE" type:"path" help:"Files to check: assemblies or protein FASTA (.gz ok), wtscan tables (.parquet, .tsv, .tsv.gz), sample sheets, catalogues, reference folders. Each file's kind is detected from its content."`
 	References      string   `type:"path" help:"Wild-type references (protein or CDS FASTA, or a PointFinder folder): checked, and used to check mutation refs, aligned residues and the catalogue."`
 	Catalog         string   `type:"path" help:"Resistance catalogue to check against the references with the loader wtscan-subscan uses (wtscan TSV, PointFinder resistens-overview.txt or its species folder, which then also serves as the references)."`
-	CatalogFormat   string   `enum:"auto,wtscan,pointfinder,amrfinder" default:"auto" help:"Catalogue format (${enum}); auto detects it from the file name and header."`
+	CatalogFormat   string   `enum:"${catalog_formats}" default:"auto" help:"Catalogue format (${enum}); auto detects it from the file name and header."`
 	CatalogStrict   bool     `help:"Report catalogue faults as errors, as wtscan-subscan --catalog-strict refuses them. By default they are warnings: subscan keeps such rows (or drops those that cannot apply) and goes on; rows that do not parse stay errors."`
 	CatalogLenient  bool     `hidden:"" help:"Accepted for older workflows: catalogue faults are warnings by default now."`
 	Samples         string   `type:"path" help:"Sample sheet (TSV: sample_id, assembly, annotation, organism) to check; tables' sample ids are also checked against it."`
