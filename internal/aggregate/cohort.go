@@ -50,17 +50,35 @@ func (in *interner) lookup(s string) (int32, bool) {
 // recKey is everything a mutations row says about the change itself (not the
 // sample, copy or codons). Distinct keys are few even for a huge cohort.
 type recKey struct {
-	Gene, ReferenceID                 string
-	Position, EndPosition             int32
-	Ref, Alt, Type, HGVS, Short       string
-	Symbol                            string
-	Known                             bool
-	Unmet                             bool // known only in a combination this sample lacks (subscan's required_met=false)
-	CatalogID, DrugClasses, Phenotype string
-	PMIDs, CatalogName, CatalogVer    string
-	RequiredMut                       string // subscan's required_mut and required_met, kept for cohort_mutations
-	RequiredMet                       bool
-	Molecule                          string
+	// The mutations row with its per-sample fields cleared (splitRow):
+	// everything the same for every carrier of the change. A column added
+	// to table.Mutation is kept without a change here.
+	table.Mutation
+	Unmet bool // known only in a combination this sample lacks (subscan's required_met=false)
+}
+
+// splitRow splits a mutations row into its change (the row without its
+// per-sample fields) and those fields, kept in an occurrence (whose rec the
+// caller sets).
+func (c *cohort) splitRow(r *table.Mutation, sample int32) (recKey, occurrence) {
+	o := occurrence{
+		sample: sample, copy: r.Copy,
+		codonRef: c.strs.id(r.CodonRef), codonAlt: c.strs.id(r.CodonAlt),
+		copies: r.Copies, copiesWith: r.CopiesWith, retained: r.RetainedPct,
+	}
+	k := recKey{Mutation: *r, Unmet: r.Known && r.RequiredMut != "" && !r.RequiredMet}
+	k.SampleID, k.Copy, k.CodonRef, k.CodonAlt, k.Copies, k.CopiesWith, k.RetainedPct = "", 0, "", "", 0, 0, 0
+	return k, o
+}
+
+// row is occurrence o's mutations row: its change with its per-sample
+// fields put back (splitRow's inverse).
+func (c *cohort) row(o *occurrence) table.Mutation {
+	m := c.recs[o.rec].Mutation
+	m.SampleID, m.Copy = c.samples.str[o.sample], o.copy
+	m.CodonRef, m.CodonAlt = c.strs.str[o.codonRef], c.strs.str[o.codonAlt]
+	m.Copies, m.CopiesWith, m.RetainedPct = o.copies, o.copiesWith, o.retained
+	return m
 }
 
 // occurrence is one mutations row, reduced.
@@ -276,24 +294,15 @@ func (c *cohort) addMutations(b *batch[table.Mutation]) error {
 		case !variant.ValidType(r.Type):
 			return fmt.Errorf("%s: unknown type %q", where, r.Type)
 		}
-		k := recKey{
-			Gene: r.Gene, ReferenceID: r.ReferenceID, Position: r.Position, EndPosition: r.EndPosition,
-			Ref: r.Ref, Alt: r.Alt, Type: r.Type, HGVS: r.HGVS, Short: r.Short, Symbol: r.Symbol,
-			Known: r.Known, Unmet: r.Known && r.RequiredMut != "" && !r.RequiredMet, CatalogID: r.CatalogID, DrugClasses: r.DrugClasses, Phenotype: r.Phenotype,
-			PMIDs: r.PMIDs, CatalogName: r.CatalogName, CatalogVer: r.CatalogVersion,
-			RequiredMut: r.RequiredMut, RequiredMet: r.RequiredMet, Molecule: r.Molecule,
-		}
+		k, o := c.splitRow(r, s)
 		rec, ok := c.recIdx[k]
 		if !ok {
 			rec = int32(len(c.recs))
 			c.recIdx[k] = rec
 			c.recs = append(c.recs, k)
 		}
-		c.occ = append(c.occ, occurrence{
-			sample: s, rec: rec, copy: r.Copy,
-			codonRef: c.strs.id(r.CodonRef), codonAlt: c.strs.id(r.CodonAlt),
-			copies: r.Copies, copiesWith: r.CopiesWith, retained: r.RetainedPct,
-		})
+		o.rec = rec
+		c.occ = append(c.occ, o)
 	}
 	return nil
 }
@@ -502,7 +511,10 @@ func compareRec(a, b *recKey) int {
 		strings.Compare(a.Phenotype, b.Phenotype),
 		strings.Compare(a.PMIDs, b.PMIDs),
 		strings.Compare(a.CatalogName, b.CatalogName),
-		strings.Compare(a.CatalogVer, b.CatalogVer),
+		strings.Compare(a.CatalogVersion, b.CatalogVersion),
+		strings.Compare(a.RequiredMut, b.RequiredMut),
+		boolCmp(a.RequiredMet, b.RequiredMet),
+		strings.Compare(a.Molecule, b.Molecule),
 	)
 }
 

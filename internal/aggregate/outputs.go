@@ -115,17 +115,7 @@ func (c *cohort) mutationRows(keep func(o *occurrence) bool, emit func(table.Mut
 		if keep != nil && !keep(o) {
 			continue
 		}
-		k := &c.recs[o.rec]
-		if err := emit(table.Mutation{
-			SampleID: c.samples.str[o.sample], Gene: k.Gene, Copy: o.copy, ReferenceID: k.ReferenceID,
-			Position: k.Position, EndPosition: k.EndPosition, Ref: k.Ref, Alt: k.Alt, Type: k.Type,
-			HGVS: k.HGVS, Short: k.Short, Symbol: k.Symbol,
-			CodonRef: c.strs.str[o.codonRef], CodonAlt: c.strs.str[o.codonAlt],
-			Known: k.Known, CatalogID: k.CatalogID, DrugClasses: k.DrugClasses, Phenotype: k.Phenotype,
-			PMIDs: k.PMIDs, CatalogName: k.CatalogName, CatalogVersion: k.CatalogVer, RetainedPct: o.retained,
-			RequiredMut: k.RequiredMut, RequiredMet: k.RequiredMet, Molecule: k.Molecule,
-			Copies: o.copies, CopiesWith: o.copiesWith,
-		}); err != nil {
+		if err := emit(c.row(o)); err != nil {
 			return err
 		}
 	}
@@ -416,7 +406,7 @@ func (c *cohort) writeHamronization(path string, all bool) (int, error) {
 		vals["gene_symbol"] = k.Gene
 		vals["gene_name"] = k.Gene
 		vals["reference_database_name"] = db
-		vals["reference_database_version"] = k.CatalogVer
+		vals["reference_database_version"] = k.CatalogVersion
 		vals["reference_accession"] = k.ReferenceID
 		vals["analysis_software_name"] = "wtscan"
 		vals["analysis_software_version"] = build.Version

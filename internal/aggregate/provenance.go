@@ -42,8 +42,8 @@ func (c *cohort) provenance(args []string, counts map[string]int) Provenance {
 	refs := map[Reference]bool{}
 	for i := range c.recs {
 		k := &c.recs[i]
-		if k.CatalogName != "" || k.CatalogVer != "" {
-			cats[Catalogue{k.CatalogName, k.CatalogVer}] = true
+		if k.CatalogName != "" || k.CatalogVersion != "" {
+			cats[Catalogue{k.CatalogName, k.CatalogVersion}] = true
 		}
 		refs[Reference{k.Gene, k.ReferenceID}] = true
 	}

@@ -120,7 +120,7 @@ func (c *cohort) reportData(cl *CLI, r *results, qc []Finding) *report.Data {
 	cats := map[string]bool{}
 	for i := range c.recs {
 		if k := &c.recs[i]; k.CatalogName != "" {
-			cats[strings.TrimSpace(k.CatalogName+" "+k.CatalogVer)] = true
+			cats[strings.TrimSpace(k.CatalogName+" "+k.CatalogVersion)] = true
 		}
 	}
 	for k := range cats {
