@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates internal/align/matrices_gen.go from the EMBOSS matrix files
+# Regenerates internal/swalign/matrices_gen.go from the EMBOSS matrix files
 # (Debian package emboss-data). Usage: scripts/gen-matrices.sh [EMBOSS data dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,5 +8,5 @@ if [[ ! -r "$data/EBLOSUM62" ]]; then
 	echo "gen-matrices: $data/EBLOSUM62 not found; install the emboss-data package or pass its data directory" >&2
 	exit 1
 fi
-go run ./internal/align/internal/genmatrix -data "$data" -out internal/align/matrices_gen.go
-echo "wrote internal/align/matrices_gen.go from $data" >&2
+go run ./internal/swalign/internal/genmatrix -data "$data" -out internal/swalign/matrices_gen.go
+echo "wrote internal/swalign/matrices_gen.go from $data" >&2

@@ -3,8 +3,8 @@
 package main
 
 import (
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/cli"
 )
 
-func main() { cli.Exec(alignstep.Main) }
+func main() { cli.Exec(align.Main) }

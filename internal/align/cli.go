@@ -1,7 +1,8 @@
-// Package alignstep is wtscan-align: it aligns every query protein to its
-// wild-type reference with the water-exact engine of internal/align and writes
-// the alignments table (and, on request, water's srspair text).
-package alignstep
+// Package align is wtscan-align: it aligns every query protein, and every
+// copy of an RNA gene or promoter, to its wild-type reference with the
+// water-exact engine of internal/swalign and writes the alignments table
+// (and, on request, water's srspair text).
+package align
 
 import (
 	"fmt"
@@ -16,14 +17,14 @@ import (
 type CLI struct {
 	cli.Shared
 
-	References string `required:"" type:"path" placeholder:"REFS" help:"Wild-type references: protein or CDS FASTA (CDS is translated with table 11), or a folder of them (a PointFinder species folder)."`
+	References string `required:"" type:"path" placeholder:"REFS" help:"Wild-type references: protein or CDS FASTA (CDS is translated with table 11; kind=rna or kind=promoter upstream=N tags mark nucleotide targets), or a folder of them (a PointFinder species folder, its RNA genes and promoters included)."`
 	Queries    string `required:"" placeholder:"Q" help:"Queries: a proteins table from wtscan-extract (.parquet/.tsv; nucleotide rows align their bases), or protein FASTA (or the bases of RNA genes and promoters, aligned when the gene's reference is a nucleotide target or with molecule=nucleotide) ('-' for stdin) with gene=NAME (and optional sample=, copy=, organism=) header tags."`
 	Out        string `required:"" type:"path" placeholder:"FILE" help:"Alignments table: .parquet, .tsv or .tsv.gz."`
 
 	Gene     string `placeholder:"NAME" help:"Gene of every FASTA query that has no gene= tag."`
 	Organism string `placeholder:"NAME" help:"Organism of every query that names none; picks among references tagged organism=."`
 	Pairs    string `type:"existingfile" placeholder:"FILE" help:"TSV of query_id and reference_id columns: align exactly these pairs."`
-	All      bool   `help:"Align every query against every reference."`
+	All      bool   `help:"Align every query against every reference of its molecule."`
 
 	Matrix    string  `default:"EBLOSUM62" help:"Substitution matrix for proteins (EMBOSS name)."`
 	GapOpen   float64 `name:"gapopen" default:"10" help:"Gap opening penalty for proteins (water's -gapopen)."`

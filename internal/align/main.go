@@ -1,4 +1,4 @@
-package alignstep
+package align
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 	"math"
 	"sync"
 
-	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/cli"
 	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/swalign"
 	"github.com/wtscan/wtscan/internal/table"
 )
 
@@ -39,7 +39,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if code, ok := env.CheckArgs(ins, outs); !ok {
 		return code
 	}
-	env.Started(map[string]any{"references": c.References, "queries": c.Queries, "out": c.Out, "engine": c.Engine, "simd": align.Accelerated()})
+	env.Started(map[string]any{"references": c.References, "queries": c.Queries, "out": c.Out, "engine": c.Engine, "simd": swalign.Accelerated()})
 	counts, err := run(env, &c)
 	if err != nil {
 		return env.Fail(err)
@@ -123,7 +123,7 @@ func run(env *cli.Env, c *CLI) (map[string]any, error) {
 		// takes its result from the cache of earlier batches, or from the
 		// one alignment of its pair in this batch.
 		var todo []pending
-		hits := make([]*align.Result, len(jobs))
+		hits := make([]*swalign.Result, len(jobs))
 		slot := make([]int, len(jobs))
 		index := map[cacheKey]int{}
 		for n, j := range jobs {
@@ -196,11 +196,11 @@ type cacheKey struct{ ref, seq string }
 type resultCache map[cacheKey]*cached
 
 type cached struct {
-	res  *align.Result
+	res  *swalign.Result
 	used bool
 }
 
-func (c resultCache) get(k cacheKey) *align.Result {
+func (c resultCache) get(k cacheKey) *swalign.Result {
 	e, ok := c[k]
 	if !ok {
 		return nil
@@ -230,7 +230,7 @@ type pending struct {
 	seq   []byte
 	ref   *refset.Reference
 	where string
-	res   align.Result
+	res   swalign.Result
 }
 
 func pct(n, d int) float64 {
@@ -242,7 +242,7 @@ func pct(n, d int) float64 {
 
 // scheme is the scoring of one molecule, as given on the command line.
 type scheme struct {
-	params align.Params
+	params swalign.Params
 	matrix string // the name the user gave, written to every row
 }
 
@@ -250,14 +250,14 @@ type scheme struct {
 type schemes struct{ protein, nucleotide scheme }
 
 func newSchemes(c *CLI) (*schemes, error) {
-	pm, err := align.MatrixByName(c.Matrix)
+	pm, err := swalign.MatrixByName(c.Matrix)
 	if err != nil {
 		return nil, fmt.Errorf("--matrix: %w", err)
 	}
 	if pm.Nucleotide() {
 		return nil, fmt.Errorf("--matrix %s scores nucleotides: give a protein matrix (nucleotide targets use --nucleotide-matrix)", c.Matrix)
 	}
-	nm, err := align.MatrixByName(c.NucleotideMatrix)
+	nm, err := swalign.MatrixByName(c.NucleotideMatrix)
 	if err != nil {
 		return nil, fmt.Errorf("--nucleotide-matrix: %w", err)
 	}
@@ -265,8 +265,8 @@ func newSchemes(c *CLI) (*schemes, error) {
 		return nil, fmt.Errorf("--nucleotide-matrix %s scores proteins: give EDNAFULL, EDNAMAT or EDNASIMPLE", c.NucleotideMatrix)
 	}
 	return &schemes{
-		protein:    scheme{align.Params{Matrix: pm, GapOpen: c.GapOpen, GapExtend: c.GapExtend}, c.Matrix},
-		nucleotide: scheme{align.Params{Matrix: nm, GapOpen: c.NucleotideGapOpen, GapExtend: c.NucleotideGapExtend}, c.NucleotideMatrix},
+		protein:    scheme{swalign.Params{Matrix: pm, GapOpen: c.GapOpen, GapExtend: c.GapExtend}, c.Matrix},
+		nucleotide: scheme{swalign.Params{Matrix: nm, GapOpen: c.NucleotideGapOpen, GapExtend: c.NucleotideGapExtend}, c.NucleotideMatrix},
 	}, nil
 }
 
@@ -278,7 +278,7 @@ func (s *schemes) of(r *refset.Reference) *scheme {
 	return &s.protein
 }
 
-func makeRow(q *query, j job, res *align.Result, c *CLI, sc *scheme, qlen int) table.Alignment {
+func makeRow(q *query, j job, res *swalign.Result, c *CLI, sc *scheme, qlen int) table.Alignment {
 	row := q.row
 	row.Molecule = j.ref.Molecule()
 	row.ReferenceID = j.ref.ID
@@ -320,26 +320,26 @@ func newEngine(name string, sc *schemes, refs *refset.Set, threads int) (engine,
 	if name == "water" {
 		return newWaterEngine(sc, threads)
 	}
-	profiles := map[string]*align.Profile{}
+	profiles := map[string]*swalign.Profile{}
 	for _, r := range refs.Refs {
-		pr, err := align.NewProfile(sc.of(r).params, r.Residues())
+		pr, err := swalign.NewProfile(sc.of(r).params, r.Residues())
 		if err != nil {
 			return nil, fmt.Errorf("reference %s: %w", r.ID, err)
 		}
 		profiles[r.ID] = pr
 	}
-	return &builtin{schemes: sc, profiles: profiles, threads: threads, aligners: make([][2]*align.Aligner, threads)}, nil
+	return &builtin{schemes: sc, profiles: profiles, threads: threads, aligners: make([][2]*swalign.Aligner, threads)}, nil
 }
 
-// builtin runs internal/align on all cores. Results land in todo[i].res, so
+// builtin runs internal/swalign on all cores. Results land in todo[i].res, so
 // the output order never depends on scheduling.
 type builtin struct {
 	schemes  *schemes
-	profiles map[string]*align.Profile
+	profiles map[string]*swalign.Profile
 	threads  int
 	// one protein and one nucleotide aligner per worker, kept across
 	// batches with their buffers
-	aligners [][2]*align.Aligner
+	aligners [][2]*swalign.Aligner
 }
 
 func (b *builtin) alignAll(ctx context.Context, todo []pending) error {
@@ -379,7 +379,7 @@ func (b *builtin) worker(ctx context.Context, todo []pending, w, n int) error {
 		a := b.aligners[w][k]
 		if a == nil {
 			var err error
-			if a, err = align.NewAligner(b.schemes.of(t.ref).params); err != nil {
+			if a, err = swalign.NewAligner(b.schemes.of(t.ref).params); err != nil {
 				return err
 			}
 			b.aligners[w][k] = a

@@ -1,4 +1,4 @@
-package alignstep
+package align
 
 import (
 	"bytes"
@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/swalign"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
 )
@@ -69,7 +69,7 @@ func TestAlignFASTAQueries(t *testing.T) {
 	if len(rows) != 3 {
 		t.Fatalf("%d rows", len(rows))
 	}
-	a, _ := align.NewAligner(align.DefaultParams())
+	a, _ := swalign.NewAligner(swalign.DefaultParams())
 	for i, r := range rows {
 		query := s83l
 		if i == 1 {
@@ -242,7 +242,7 @@ func TestUsageErrors(t *testing.T) {
 func TestResultCacheSecondChance(t *testing.T) {
 	c := resultCache{}
 	for i := 0; i < maxCache; i++ {
-		c[cacheKey{"r", strings.Repeat("A", i+1)}] = &cached{res: &align.Result{Score: float64(i)}}
+		c[cacheKey{"r", strings.Repeat("A", i+1)}] = &cached{res: &swalign.Result{Score: float64(i)}}
 	}
 	common := cacheKey{"r", "AAA"}
 	if r := c.get(common); r == nil || r.Score != 2 {

@@ -1,4 +1,4 @@
-package alignstep
+package align
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package alignstep
+package align
 
 import (
 	"bufio"
@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/swalign"
 )
 
 // srsWriter streams alignments as EMBOSS srspair text (--emboss-out), in the
@@ -32,15 +32,15 @@ func newSRSWriter(path string, args []string) (*srsWriter, error) {
 		return nil, err
 	}
 	s := &srsWriter{f: f, w: bufio.NewWriterSize(f, 1<<16), args: args}
-	if err := align.WriteSRSHeader(s.w, align.SRSHeader{Program: "water (wtscan-align)", Commandline: args}); err != nil {
+	if err := swalign.WriteSRSHeader(s.w, swalign.SRSHeader{Program: "water (wtscan-align)", Commandline: args}); err != nil {
 		f.Abort()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *srsWriter) write(q *query, ref *refset.Reference, res *align.Result, sc *scheme) error {
-	return align.WriteSRSPairRecord(s.w, align.SRSPair{
+func (s *srsWriter) write(q *query, ref *refset.Reference, res *swalign.Result, sc *scheme) error {
+	return swalign.WriteSRSPairRecord(s.w, swalign.SRSPair{
 		QueryName: q.row.QueryID, RefName: ref.ID,
 		Matrix: sc.params.Matrix.Name, GapOpen: sc.params.GapOpen, GapExtend: sc.params.GapExtend,
 		Result: *res,
@@ -48,7 +48,7 @@ func (s *srsWriter) write(q *query, ref *refset.Reference, res *align.Result, sc
 }
 
 func (s *srsWriter) commit() error {
-	if err := align.WriteSRSFooter(s.w); err != nil {
+	if err := swalign.WriteSRSFooter(s.w); err != nil {
 		return err
 	}
 	if err := s.w.Flush(); err != nil {
@@ -124,7 +124,7 @@ func (w *waterEngine) one(ctx context.Context, dir string, i int, t *pending) er
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("%s against %s: water failed: %v: %s", t.where, t.ref.ID, err, bytes.TrimSpace(stderr.Bytes()))
 	}
-	pairs, err := align.ParseSRSPair(&out)
+	pairs, err := swalign.ParseSRSPair(&out)
 	if err != nil || len(pairs) != 1 {
 		return fmt.Errorf("%s against %s: cannot read water's output: %v", t.where, t.ref.ID, err)
 	}

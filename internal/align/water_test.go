@@ -1,4 +1,4 @@
-package alignstep
+package align
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/swalign"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
 )
@@ -48,7 +48,7 @@ func TestEmbossOutMatchesWater(t *testing.T) {
 	if a, b := pairBlocks(string(ours)), pairBlocks(string(theirs)); a == "" || a != b {
 		t.Errorf("srspair pair block differs from water's:\n--- ours\n%s\n--- water\n%s", a, b)
 	}
-	parsed, err := align.ParseSRSPair(strings.NewReader(string(ours)))
+	parsed, err := swalign.ParseSRSPair(strings.NewReader(string(ours)))
 	if err != nil || len(parsed) != 1 {
 		t.Fatalf("our srspair does not parse: %v", err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/subscan"
 	"github.com/wtscan/wtscan/internal/testdata"
 	"github.com/wtscan/wtscan/internal/validate"
@@ -18,7 +18,7 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"wtscan-align":   func() { os.Exit(alignstep.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"wtscan-align":   func() { os.Exit(align.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wtscan-subscan": func() { os.Exit(subscan.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
 		"wtscan-validate": func() {
 			os.Exit(validate.Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/extract"
 	"github.com/wtscan/wtscan/internal/seqio"
 	"github.com/wtscan/wtscan/internal/subscan"
@@ -83,7 +83,7 @@ func TestPeersThroughPipeline(t *testing.T) {
 				}
 				qf := filepath.Join(dir, "q.faa")
 				os.WriteFile(qf, q.Bytes(), 0o644)
-				if code := alignstep.Main(context.Background(), []string{"--references", refs, "--queries", qf, "--out", aln}, nil, &stderr, &stderr); code != 0 {
+				if code := align.Main(context.Background(), []string{"--references", refs, "--queries", qf, "--out", aln}, nil, &stderr, &stderr); code != 0 {
 					t.Fatalf("align: %s", stderr.String())
 				}
 			} else {
@@ -95,7 +95,7 @@ func TestPeersThroughPipeline(t *testing.T) {
 				if err != nil || len(rows) != 1 || rows[0].Gene != c.gene {
 					t.Fatalf("extract found %d proteins (%v), want one %s", len(rows), err, c.gene)
 				}
-				if code := alignstep.Main(context.Background(), []string{"--references", refs, "--queries", prot, "--out", aln}, nil, &stderr, &stderr); code != 0 {
+				if code := align.Main(context.Background(), []string{"--references", refs, "--queries", prot, "--out", aln}, nil, &stderr, &stderr); code != 0 {
 					t.Fatalf("align: %s", stderr.String())
 				}
 			}

@@ -9,7 +9,7 @@ package extract
 // a premature stop stays in one alignment.
 //
 // wtscan-align then realigns each extracted protein with the water-exact
-// engine (internal/align); this one only places and ranks loci.
+// engine (internal/swalign); this one only places and ranks loci.
 
 const aaAlphabet = "ARNDCQEGHILKMFPSTWYVBZX*"
 

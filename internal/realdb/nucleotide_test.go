@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/wtscan/wtscan/internal/aggregate"
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/extract"
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/seqio"
@@ -181,7 +181,7 @@ func TestNucleotideTruthSet(t *testing.T) {
 		p, a := filepath.Join(tmp, name+".p.tsv"), filepath.Join(tmp, name+".a.tsv")
 		m, s := filepath.Join(tmp, name+".m.tsv"), filepath.Join(tmp, name+".s.tsv")
 		run(t, extract.Main, "--assembly", asm, "--sample-id", name, "--references", db, "--out", p)
-		run(t, alignstep.Main, "--references", db, "--queries", p, "--out", a)
+		run(t, align.Main, "--references", db, "--queries", p, "--out", a)
 		run(t, subscan.Main, "--alignments", a, "--references", db, "--catalog", db, "--out", m, "--sites", s)
 		prots, _, err := table.ReadAll[table.Protein](p, table.SchemaProteins)
 		if err != nil {

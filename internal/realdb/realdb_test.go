@@ -19,7 +19,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/extract"
 	"github.com/wtscan/wtscan/internal/refset"
@@ -249,7 +249,7 @@ func TestKlebsiellaGenomes(t *testing.T) {
 		asm := testdata.File(t, "/usr/share/doc/kleborate/examples/data/"+g.file+".fna.xz", "kleborate-examples")
 		p, a, m := filepath.Join(tmp, g.sample+".p.parquet"), filepath.Join(tmp, g.sample+".a.parquet"), filepath.Join(tmp, g.sample+".m.tsv")
 		run(t, extract.Main, "--assembly", asm, "--sample-id", g.sample, "--references", dir, "--out", p)
-		run(t, alignstep.Main, "--references", dir, "--queries", p, "--out", a)
+		run(t, align.Main, "--references", dir, "--queries", p, "--out", a)
 		run(t, subscan.Main, "--alignments", a, "--references", dir, "--catalog", dir, "--out", m, "--sites", filepath.Join(tmp, g.sample+".s.tsv"))
 		rows, _, err := table.ReadAll[table.Mutation](m, table.SchemaMutations)
 		if err != nil {
@@ -341,7 +341,7 @@ func TestEmptySampleFlows(t *testing.T) {
 	}
 	p, a, m, s := filepath.Join(tmp, "p.parquet"), filepath.Join(tmp, "a.parquet"), filepath.Join(tmp, "m.parquet"), filepath.Join(tmp, "s.tsv")
 	run(t, extract.Main, "--assembly", asm, "--sample-id", "E", "--references", dir, "--out", p)
-	run(t, alignstep.Main, "--references", dir, "--queries", p, "--out", a)
+	run(t, align.Main, "--references", dir, "--queries", p, "--out", a)
 	run(t, subscan.Main, "--alignments", a, "--references", dir, "--catalog", dir, "--out", m, "--sites", s)
 	if rows, _, err := table.ReadAll[table.Alignment](a, table.SchemaAlignments); err != nil || len(rows) != 0 {
 		t.Errorf("alignments: %d rows, %v; want an empty table", len(rows), err)

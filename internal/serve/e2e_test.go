@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/subscan"
 	"github.com/wtscan/wtscan/internal/table"
 )
@@ -40,8 +40,8 @@ func TestEndToEndSameAsCLI(t *testing.T) {
 	cli := t.TempDir()
 	at := filepath.Join(cli, "alignments.tsv")
 	ap := filepath.Join(cli, "alignments.parquet")
-	runCLI(t, "wtscan-align", alignstep.Main, "--references", repoRefs, "--queries", proteins, "--out", at, "-j", "1")
-	runCLI(t, "wtscan-align", alignstep.Main, "--references", repoRefs, "--queries", proteins, "--out", ap, "-j", "1")
+	runCLI(t, "wtscan-align", align.Main, "--references", repoRefs, "--queries", proteins, "--out", at, "-j", "1")
+	runCLI(t, "wtscan-align", align.Main, "--references", repoRefs, "--queries", proteins, "--out", ap, "-j", "1")
 	mt, st := filepath.Join(cli, "mutations.tsv"), filepath.Join(cli, "sites.tsv")
 	runCLI(t, "wtscan-subscan", subscan.Main, "--alignments", ap, "--references", repoRefs, "--catalog", repoCatalog, "--out", mt, "--sites", st)
 

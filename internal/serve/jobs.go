@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/cli"
 	"github.com/wtscan/wtscan/internal/subscan"
 	"github.com/wtscan/wtscan/internal/table"
@@ -228,7 +228,7 @@ func (s *Server) steps(ctx context.Context, j *Job) (Counts, error) {
 		"--matrix", j.Matrix,
 		"-j", threads, "--log-format", "json", "--progress", "never",
 	}
-	if err := runStep(ctx, "wtscan-align", alignstep.Main, alignArgs, filepath.Join(dir, "align.log")); err != nil {
+	if err := runStep(ctx, "wtscan-align", align.Main, alignArgs, filepath.Join(dir, "align.log")); err != nil {
 		return Counts{}, err
 	}
 	if _, err := s.store.update(j.ID, func(j *Job) bool { j.Stage = "subscan"; return true }); err != nil {

@@ -19,7 +19,7 @@ var background = [20]float64{
 // blosum62 is BLOSUM62 for the 20 standard amino acids, copied from EMBOSS's
 // data file EBLOSUM62 (Debian package emboss, /usr/share/EMBOSS/data/EBLOSUM62).
 // It only shapes which substitutions the generator makes; scoring is
-// internal/align's business.
+// internal/swalign's business.
 var blosum62 = [20][20]int8{
 	{4, -1, -2, -2, 0, -1, -1, 0, -2, -1, -1, -1, -1, -2, -1, 1, 0, -3, -2, 0},      // A
 	{-1, 5, 0, -2, -3, 1, 0, -2, 0, -3, -2, 2, -1, -3, -2, -1, -1, -3, -2, -3},      // R

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/cli"
 	"github.com/wtscan/wtscan/internal/refset"
@@ -74,7 +74,7 @@ func makeWorkload(dir string, n int) (benchFiles, error) {
 	if err := runTool(simulate.Main, "--synthetic", "6", "--seed", "1", "-n", strconv.Itoa(n), "--refs-out", f.refs, "--fasta-out", f.queries); err != nil {
 		return f, err
 	}
-	if err := runTool(alignstep.Main, "--references", f.refs, "--queries", f.queries, "--out", f.alignments); err != nil {
+	if err := runTool(align.Main, "--references", f.refs, "--queries", f.queries, "--out", f.alignments); err != nil {
 		return f, err
 	}
 	refs, err := refset.Load(f.refs)
@@ -106,7 +106,7 @@ func BenchmarkAlignStep(b *testing.B) {
 	f := benchWorkload(b)
 	out := filepath.Join(b.TempDir(), "a.parquet")
 	for b.Loop() {
-		if err := runTool(alignstep.Main, "--references", f.refs, "--queries", f.queries, "--out", out); err != nil {
+		if err := runTool(align.Main, "--references", f.refs, "--queries", f.queries, "--out", out); err != nil {
 			b.Fatal(err)
 		}
 	}

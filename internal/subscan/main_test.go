@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/cli"
+	"github.com/wtscan/wtscan/internal/swalign"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
 )
@@ -29,7 +29,7 @@ func runMain(t *testing.T, args ...string) (int, string) {
 // writes them as an alignments table, one sample per input.
 func writeAlignments(t *testing.T, dir string, inputs map[string]string) string {
 	t.Helper()
-	a, err := align.NewAligner(align.DefaultParams())
+	a, err := swalign.NewAligner(swalign.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}

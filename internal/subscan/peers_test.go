@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/catalog"
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/seqio"
+	"github.com/wtscan/wtscan/internal/swalign"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/testdata"
 	"github.com/wtscan/wtscan/internal/variant"
@@ -52,7 +52,7 @@ func sixFrameORFs(contig []byte, minLen int) []orf {
 
 // bestORF picks the ORF whose water score against ref is highest, trimmed to
 // its first M at or before the aligned start (the start codon read as M).
-func bestORF(t *testing.T, a *align.Aligner, contig, ref []byte) orf {
+func bestORF(t *testing.T, a *swalign.Aligner, contig, ref []byte) orf {
 	t.Helper()
 	var best orf
 	bestScore := -1.0
@@ -100,7 +100,7 @@ func readExpected(t *testing.T) []peerCase {
 }
 
 // peerCall aligns the peer input's protein to the reference and calls it.
-func peerCall(t *testing.T, a *align.Aligner, pc peerCase, refPath string) (*variant.Result, *refset.Reference, table.Alignment) {
+func peerCall(t *testing.T, a *swalign.Aligner, pc peerCase, refPath string) (*variant.Result, *refset.Reference, table.Alignment) {
 	t.Helper()
 	refs, err := refset.Load(testdata.Shared(t, refPath))
 	if err != nil {
@@ -157,7 +157,7 @@ func shorts(r *variant.Result) []string {
 }
 
 func TestPeers(t *testing.T) {
-	a, err := align.NewAligner(align.DefaultParams())
+	a, err := swalign.NewAligner(swalign.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +188,7 @@ func TestPeers(t *testing.T) {
 // TestPeerReferenceChoice: the E. coli gyrA D87N contig against the
 // Salmonella reference shows species differences; the E. coli one only D87N.
 func TestPeerReferenceChoice(t *testing.T) {
-	a, _ := align.NewAligner(align.DefaultParams())
+	a, _ := swalign.NewAligner(swalign.DefaultParams())
 	pc := peerCase{input: "peers/staramr/gyrA-D87N.fsa", gene: "gyrA"}
 	sal, _, _ := peerCall(t, a, pc, "pointfinder/salmonella/gyrA.fsa")
 	eco, _, _ := peerCall(t, a, pc, "pointfinder/escherichia_coli/gyrA.fsa")
@@ -215,7 +215,7 @@ func TestPeerReferenceChoice(t *testing.T) {
 	}
 }
 
-func annotateCase(t *testing.T, a *align.Aligner, pc peerCase, catDir string) []catalog.Annotation {
+func annotateCase(t *testing.T, a *swalign.Aligner, pc peerCase, catDir string) []catalog.Annotation {
 	t.Helper()
 	got, _, _ := peerCall(t, a, pc, pc.reference)
 	refs, err := refset.Load(testdata.Shared(t, catDir))
@@ -245,7 +245,7 @@ func annotateCase(t *testing.T, a *align.Aligner, pc peerCase, catDir string) []
 }
 
 func TestPeerCatalogue(t *testing.T) {
-	a, _ := align.NewAligner(align.DefaultParams())
+	a, _ := swalign.NewAligner(swalign.DefaultParams())
 	// A67T: a change PointFinder does not know
 	ann := annotateCase(t, a, peerCase{input: "peers/staramr/gyrA-A67T.fsa", reference: "pointfinder/salmonella/gyrA.fsa", gene: "gyrA"}, "pointfinder/salmonella")
 	if len(ann) != 1 || ann[0].Known {

@@ -1,4 +1,4 @@
-// Package align is wtscan's local alignment engine: Smith-Waterman with
+// Package swalign is wtscan's local alignment engine: Smith-Waterman with
 // affine gaps (Gotoh) that scores, breaks ties and reports exactly as
 // EMBOSS water 6.6.0 does, so that the score, identity, similarity, gaps and
 // length columns of wtscan's tables mean what water prints for the same pair.
@@ -93,4 +93,4 @@
 // direction the traceback reads, the first maximum or water's score (the
 // argument is in fillSIMD). TestSIMDMatchesScalar and FuzzSIMD compare the
 // two engines; the parity tests run with either.
-package align
+package swalign

@@ -1,4 +1,4 @@
-package align
+package swalign
 
 // Directions stored per cell, as water's compass values.
 const (

@@ -2,7 +2,7 @@
 // /usr/share/EMBOSS/data (Debian package emboss-data); DO NOT EDIT.
 // Regenerate with scripts/gen-matrices.sh.
 
-package align
+package swalign
 
 // builtinMatrices holds the EMBOSS matrices, in EMBOSS file order.
 var builtinMatrices = []matrixData{

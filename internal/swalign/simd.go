@@ -1,4 +1,4 @@
-package align
+package swalign
 
 // Shared parts of the SIMD engine (simd_amd64.go); the scalar engine in
 // dp.go is the reference implementation and is used whenever the SIMD one

@@ -1,4 +1,4 @@
-package align
+package swalign
 
 // tracebackScalar is traceback on the int32 matrices of fill.
 func (a *Aligner) tracebackScalar(p *Profile, query []byte, ret int32, bi, bj int) Result {

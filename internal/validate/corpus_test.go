@@ -14,13 +14,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/swalign"
 	"github.com/wtscan/wtscan/internal/table"
 )
 
 // corpus is a small, valid set of wtscan inputs and outputs made by a test:
 // two reference proteins, six samples with a few substitutions each, and
-// the proteins, alignments (computed by internal/align), mutations and sites
+// the proteins, alignments (computed by internal/swalign), mutations and sites
 // tables a correct pipeline would write for them.
 type corpus struct {
 	t          *testing.T
@@ -73,7 +73,7 @@ func newCorpus(t *testing.T, subs map[string]map[string][]int) *corpus {
 	}
 	c.refs = c.write("refs.faa", fa.String())
 
-	aligner, err := align.NewAligner(align.DefaultParams())
+	aligner, err := swalign.NewAligner(swalign.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func newCorpus(t *testing.T, subs map[string]map[string][]int) *corpus {
 }
 
 // alignmentRow fills an alignments row the way wtscan-align does.
-func alignmentRow(sample, gene, refID string, res align.Result, qlen, rlen int) table.Alignment {
+func alignmentRow(sample, gene, refID string, res swalign.Result, qlen, rlen int) table.Alignment {
 	pct := func(n, d int) float64 { return math.Round(1000*float64(n)/float64(d)) / 10 }
 	return table.Alignment{
 		SampleID: sample, Gene: gene, Copy: 1, QueryID: fmt.Sprintf("%s|%s|1", sample, gene), ReferenceID: refID,

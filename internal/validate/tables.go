@@ -9,10 +9,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/fsx"
 	"github.com/wtscan/wtscan/internal/gencode"
 	"github.com/wtscan/wtscan/internal/refset"
+	"github.com/wtscan/wtscan/internal/swalign"
 	"github.com/wtscan/wtscan/internal/table"
 	"github.com/wtscan/wtscan/internal/variant"
 )
@@ -236,7 +236,7 @@ func recount(aq, ar string) gapped { return recountWith(nil, aq, ar) }
 // follow EMBOSS (residues outside the matrix alphabet are neither identical
 // nor similar; a pair is similar when it scores positively and so does one
 // residue against itself).
-func recountWith(m *align.Matrix, aq, ar string) gapped {
+func recountWith(m *swalign.Matrix, aq, ar string) gapped {
 	var g gapped
 	g.length = len(aq)
 	var qb, rb, cb strings.Builder
@@ -288,7 +288,7 @@ func recountWith(m *align.Matrix, aq, ar string) gapped {
 
 // columnClass says whether x and y are identical and similar. Without a
 // matrix, identical means equal letters and similar is not known (false).
-func columnClass(m *align.Matrix, x, y byte) (ident, sim bool) {
+func columnClass(m *swalign.Matrix, x, y byte) (ident, sim bool) {
 	if m == nil {
 		return x == y, false
 	}
@@ -305,16 +305,16 @@ func columnClass(m *align.Matrix, x, y byte) (ident, sim bool) {
 
 // alignParams are the scoring parameters of an alignment row (water's
 // defaults when the row does not say), or ok=false for an unknown matrix.
-func alignParams(a *table.Alignment) (align.Params, string, bool) {
+func alignParams(a *table.Alignment) (swalign.Params, string, bool) {
 	if a.Matrix == "" {
-		p := align.DefaultParams()
+		p := swalign.DefaultParams()
 		return p, "EBLOSUM62", true
 	}
-	m, err := align.MatrixByName(a.Matrix)
+	m, err := swalign.MatrixByName(a.Matrix)
 	if err != nil {
-		return align.Params{}, a.Matrix, false
+		return swalign.Params{}, a.Matrix, false
 	}
-	return align.Params{Matrix: m, GapOpen: a.GapOpen, GapExtend: a.GapExtend}, a.Matrix, true
+	return swalign.Params{Matrix: m, GapOpen: a.GapOpen, GapExtend: a.GapExtend}, a.Matrix, true
 }
 
 func upper(c byte) byte {
@@ -390,7 +390,7 @@ func checkAlignments(t *loaded[table.Alignment], rs *refs, prot proteinIndex, fs
 			fs.Errorf(w, "alignment.counts", "%s", strings.Join(bad, "; "))
 		}
 		if known && a.Score > 0 {
-			if sc := align.Rescore(p, strings.ToUpper(a.AlignedQuery), strings.ToUpper(a.AlignedRef)); math.Abs(sc-a.Score) > scoreTolerance {
+			if sc := swalign.Rescore(p, strings.ToUpper(a.AlignedQuery), strings.ToUpper(a.AlignedRef)); math.Abs(sc-a.Score) > scoreTolerance {
 				fs.Errorf(w, "alignment.score", "score %g, but the aligned strings score %g with %s, gap open %g, extend %g", a.Score, sc, mname, p.GapOpen, p.GapExtend)
 			}
 		}

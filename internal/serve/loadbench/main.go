@@ -27,7 +27,7 @@ import (
 
 	"github.com/rs/zerolog"
 
-	"github.com/wtscan/wtscan/internal/alignstep"
+	"github.com/wtscan/wtscan/internal/align"
 	"github.com/wtscan/wtscan/internal/extract"
 	"github.com/wtscan/wtscan/internal/serve"
 	"github.com/wtscan/wtscan/internal/subscan"
@@ -192,7 +192,7 @@ func run(root string, clients, workers, batch int, duration time.Duration) error
 			return err
 		}
 		t0 := time.Now()
-		if code := alignstep.Main(context.Background(), []string{"--references", refs, "--queries", cp, "--out", filepath.Join(dir, "a.parquet"), "-j", "1"}, nil, io.Discard, io.Discard); code != 0 {
+		if code := align.Main(context.Background(), []string{"--references", refs, "--queries", cp, "--out", filepath.Join(dir, "a.parquet"), "-j", "1"}, nil, io.Discard, io.Discard); code != 0 {
 			return fmt.Errorf("wtscan-align exited %d", code)
 		}
 		ta := time.Since(t0)
