@@ -3,7 +3,7 @@ package variant
 import (
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/swalign"
 )
 
 // benchPair is a 878-residue reference (gyrA's length) and a query with a few
@@ -21,7 +21,7 @@ func benchPair() (ref, query []byte) {
 // pair with calling its changes (make bench; README "Performance").
 func BenchmarkAlign(b *testing.B) {
 	ref, query := benchPair()
-	a, err := align.NewAligner(align.DefaultParams())
+	a, err := swalign.NewAligner(swalign.DefaultParams())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func BenchmarkAlign(b *testing.B) {
 
 func BenchmarkCall(b *testing.B) {
 	ref, query := benchPair()
-	a, _ := align.NewAligner(align.DefaultParams())
+	a, _ := swalign.NewAligner(swalign.DefaultParams())
 	res, err := a.Align(query, ref)
 	if err != nil {
 		b.Fatal(err)

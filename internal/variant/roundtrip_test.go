@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/wtscan/wtscan/internal/align"
+	"github.com/wtscan/wtscan/internal/swalign"
 )
 
 const aminoAcids = "ACDEFGHIKLMNPQRSTVWY"
@@ -55,7 +55,7 @@ func mutate(seed uint64) (ref, query []byte) {
 // checkRoundTrip aligns query to ref with the water engine, calls, and checks
 // that applying the calls to the reference gives the aligned query region
 // back, and that calling again gives the same names.
-func checkRoundTrip(t *testing.T, a *align.Aligner, ref, query []byte) {
+func checkRoundTrip(t *testing.T, a *swalign.Aligner, ref, query []byte) {
 	t.Helper()
 	res, err := a.Align(query, ref)
 	if err != nil {
@@ -110,7 +110,7 @@ func eventAt(r *Result, pos int) bool {
 }
 
 func TestRoundTrip(t *testing.T) {
-	a, err := align.NewAligner(align.DefaultParams())
+	a, err := swalign.NewAligner(swalign.DefaultParams())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func FuzzRoundTrip(f *testing.F) {
 	for _, s := range []uint64{1, 2, 3, 42, 1000} {
 		f.Add(s)
 	}
-	a, err := align.NewAligner(align.DefaultParams())
+	a, err := swalign.NewAligner(swalign.DefaultParams())
 	if err != nil {
 		f.Fatal(err)
 	}
