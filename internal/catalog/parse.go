@@ -509,7 +509,7 @@ func (c *Catalog) parseWtscan(file string, data []byte) Problems {
 				}
 			}
 		}
-		if len(e.Ref) != 1 && (t == variant.Substitution || t == variant.Nonsense || t == variant.StartLost) {
+		if len(e.Ref) != 1 && t.IsPointChange() {
 			bad = append(bad, fmt.Sprintf("ref %q is not one amino-acid code", e.Ref))
 		}
 		if e.Requires, err = parseRequirement(e.RequiresRaw); err != nil {
