@@ -14,6 +14,13 @@
 #    wtscan-align's output (with the PointFinder folder's catalogue when the
 #    references come from one) to measure what calling adds, and prints the
 #    table (also in bench/out/results.md and results.json).
+# 3. bench/dna.py does the same on nucleotides: BENCH_DNA_QUERIES fixed-seed
+#    copies of the E. coli 23S, 16S-rrsB/C/H and ampC promoter of the
+#    PointFinder database v3.0.0 (Debian's resfinder-example; a gunzipped copy
+#    of the species folder in bench/out/dna/), scored with EDNAFULL 10/0.5 as
+#    water scores DNA; wtscan-align's scores must equal water's on every pair.
+#    Its table is appended to results.md (and results-dna.md), its figures go
+#    under "nucleotide" in results.json.
 #
 # Knobs (environment): BENCH_QUERIES (10000), BENCH_BIG (100000, 0 to skip),
 # BENCH_MEM_SERIES ("10000 50000 100000 200000": sizes of nearly-all-duplicate
@@ -24,7 +31,11 @@
 # that peer on every k-th query, at most N pairs, and extrapolates its time
 # per pair to the full set (said so in the table), BENCH_REFERENCES (a reference FASTA or folder;
 # "synthetic" forces synthetic references), BENCH_OUT (bench/out), PYTHON
-# (a Python with Biopython, /usr/bin/python3).
+# (a Python with Biopython, /usr/bin/python3). Nucleotides: BENCH_DNA_QUERIES
+# (1000; 0 skips the part), BENCH_DNA_WATER_MAX / BENCH_DNA_PARASAIL_MAX (0:
+# every pair), BENCH_DNA_BIOPYTHON_MAX (200; Biopython takes ~0.1 s of CPU a
+# pair), BENCH_DNA_DB (the species folder,
+# /usr/share/doc/resfinder/examples/db_pointfinder/escherichia_coli).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -98,6 +109,16 @@ status=0
 	--water-max "${BENCH_WATER_MAX:-0}" --parasail-max "${BENCH_PARASAIL_MAX:-0}" \
 	--biopython-max "${BENCH_BIOPYTHON_MAX:-2000}" --python "$PY" --mem-series "$memlist" "${catargs[@]}" || status=$?
 rm -f "${memfiles[@]}" # large and cheap to make again
+
+DNA_QUERIES=${BENCH_DNA_QUERIES:-1000}
+if [[ $DNA_QUERIES -gt 0 ]]; then
+	echo "bench: nucleotides: $DNA_QUERIES copies of rRNA genes and the ampC promoter (seed $SEED)" >&2
+	"$PY" bench/dna.py --db "${BENCH_DNA_DB:-/usr/share/doc/resfinder/examples/db_pointfinder/escherichia_coli}" \
+		--wtscan "$ALIGN" --out "$OUT" --queries "$DNA_QUERIES" --seed "$SEED" --threads "$THREADS" \
+		--water-max "${BENCH_DNA_WATER_MAX:-0}" --parasail-max "${BENCH_DNA_PARASAIL_MAX:-0}" \
+		--biopython-max "${BENCH_DNA_BIOPYTHON_MAX:-200}" --python "$PY" \
+		--append-md "$OUT/results.md" --json "$OUT/results.json" || status=$?
+fi
 
 # The same step costs isolated in one process (go test -bench, synthetic
 # references, same workload shape): wtscan-align, reading the alignments
