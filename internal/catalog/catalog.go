@@ -65,6 +65,7 @@ type Entry struct {
 	Notes       string
 	NucPosition int      // the catalogue's nucleotide position of an indel row (PointFinder), 0 otherwise
 	NucDeleted  []string // a deletion given in bases that are not whole codons: applied to the reference CDS
+	NucInserted []string // an insertion given in bases (PointFinder NUC rows): applied to the reference CDS
 	Faults      []string // what Validate found wrong with a row it kept
 	// Nucleotide: the entry is a change of a nucleotide target (RNA gene,
 	// promoter): Position and EndPosition are the target's coordinates

@@ -29,7 +29,8 @@ func (c *Catalog) Lookup(gene string, e variant.Event) []*Entry {
 		case variant.Deletion, variant.Insertion, variant.Delins: // x.Type.IsIndel()
 			matched := false
 			for _, n := range x.normalized {
-				if n.Type == e.Type && n.Start == e.Start && n.End == e.End && n.Alt == e.Alt {
+				if n.Type == variant.Frameshift && e.Type == variant.Frameshift && n.Start == e.Start ||
+					n.Type == e.Type && n.Start == e.Start && n.End == e.End && altMatch(n.Alt, e.Alt) {
 					matched = true
 					break
 				}
@@ -208,3 +209,17 @@ func (u *uniq) add(s string) {
 }
 
 func (u *uniq) join(sep string) string { return strings.Join(u.list, sep) }
+
+// altMatch compares a normalized entry's residues with a call's; X in the
+// entry (unknown bases inserted: pncA 369 ins NNN…) matches any residue.
+func altMatch(entry, call string) bool {
+	if len(entry) != len(call) {
+		return false
+	}
+	for i := 0; i < len(entry); i++ {
+		if entry[i] != 'X' && entry[i] != call[i] {
+			return false
+		}
+	}
+	return true
+}

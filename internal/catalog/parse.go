@@ -291,6 +291,21 @@ func (c *Catalog) parsePointFinder(file string, data []byte, cols pfColumns) Pro
 					probs = append(probs, problem("catalog.parse", file, n, "an insertion row needs the inserted residues in Res_codon"))
 					continue
 				}
+				if typeGene == "NUC" && e.NucPosition > 0 {
+					// phenotypes.txt NUC rows insert bases (katG 1850 ins AC):
+					// applied to the reference CDS by Validate
+					for _, a := range e.Alts {
+						if strings.Trim(a, "ACGTN") != "" { // N: any base (pncA 519 ins NNNNN)
+							probs = append(probs, problem("catalog.parse", file, n, fmt.Sprintf("NUC insertion %q is not bases", a)))
+							e = nil
+							break
+						}
+					}
+					if e == nil {
+						continue
+					}
+					e.NucInserted, e.Alts = e.Alts, nil
+				}
 			} else {
 				e.Type, e.Ref = variant.Deletion, ""
 				// the deleted residues (resistens-overview.txt, with the bases
@@ -364,7 +379,8 @@ func (c *Catalog) mergeOverview(o *Catalog) int {
 	}
 	have := map[string]bool{}
 	for _, e := range c.Entries {
-		for _, a := range append([]string{""}, e.Alts...) {
+		// a NUC insertion's bases are the overview row's Res_codon
+		for _, a := range append(append([]string{""}, e.Alts...), e.NucInserted...) {
 			have[key(e, a)] = true
 		}
 	}

@@ -173,28 +173,76 @@ func (c *Catalog) checkEntry(e *Entry, refs *refset.Set) (ref *refset.Reference,
 	return ref, false, probs, notes
 }
 
-// normalizeBases applies a deletion given in bases (PointFinder's NUC rows:
-// rpoB "1295 del AATTCATGG" starts inside a codon) to the reference CDS,
-// translates the result and names the change the way the caller does.
+// normalizeBases applies an indel given in bases (PointFinder's NUC rows:
+// rpoB "1295 del AATTCATGG" starts inside a codon, katG "1850 ins AC"
+// shifts the frame) to the reference CDS, translates the result and names
+// the change the way the caller does: an in-frame indel as the one protein
+// change it makes, a frameshift as a frameshift at the first residue the
+// new frame changes (and, when that residue is a stop, as that nonsense
+// change too). An insertion is read both after and before the base its
+// position names, as PointFinder's rows are written either way.
 func normalizeBases(e *Entry, ref *refset.Reference) error {
 	if ref.CDS == nil {
-		return fmt.Errorf("%s: a deletion of bases needs a coding-sequence reference; %s is a protein", e.Gene, ref.ID)
+		return fmt.Errorf("%s: an indel given in bases needs a coding-sequence reference; %s is a protein", e.Gene, ref.ID)
 	}
 	e.normalized = nil
+	p := e.NucPosition
+	cds := string(ref.CDS)
+	var muts []string
 	for _, del := range e.NucDeleted {
-		p := e.NucPosition
-		if p < 1 || p-1+len(del) > len(ref.CDS) {
-			return fmt.Errorf("%s: deletion of %s at nucleotide %d runs past the end of reference %s (%d bases)", e.Gene, del, p, ref.ID, len(ref.CDS))
+		if p < 1 || p-1+len(del) > len(cds) {
+			return fmt.Errorf("%s: deletion of %s at nucleotide %d runs past the end of reference %s (%d bases)", e.Gene, del, p, ref.ID, len(cds))
 		}
-		if got := string(ref.CDS[p-1 : p-1+len(del)]); got != del {
+		if got := cds[p-1 : p-1+len(del)]; got != del {
 			return fmt.Errorf("%s: deletion of %s at nucleotide %d, but reference %s has %s there", e.Gene, del, p, ref.ID, got)
 		}
-		if len(del)%3 != 0 {
-			return fmt.Errorf("%s: deletion of %d bases at nucleotide %d shifts the frame; wtscan matches in-frame catalogue deletions only", e.Gene, len(del), p)
+		muts = append(muts, cds[:p-1]+cds[p-1+len(del):])
+	}
+	for _, ins := range e.NucInserted {
+		if p < 1 || p > len(cds) {
+			return fmt.Errorf("%s: insertion at nucleotide %d is outside reference %s (%d bases)", e.Gene, p, ref.ID, len(cds))
 		}
-		mut := append(append([]byte(nil), ref.CDS[:p-1]...), ref.CDS[p-1+len(del):]...)
-		prot := string(gencode.Translate(mut, true))
-		wt := string(ref.Protein)
+		muts = append(muts, cds[:p]+ins+cds[p:], cds[:p-1]+ins+cds[p-1:])
+	}
+	wt := string(ref.Protein)
+	seen := map[variant.Event]bool{}
+	add := func(ev variant.Event) {
+		if !seen[ev] {
+			seen[ev] = true
+			e.normalized = append(e.normalized, ev)
+		}
+	}
+	for _, mut := range muts {
+		if (len(mut)-len(cds))%3 != 0 {
+			// the new frame: the protein up to its first stop, compared
+			// with the reference's from the start
+			prot := string(gencode.Translate([]byte(mut), true))
+			if k := strings.IndexByte(prot, '*'); k >= 0 {
+				prot = prot[:k+1]
+			}
+			a := 0
+			for a < len(prot) && a < len(wt) && prot[a] == wt[a] {
+				a++
+			}
+			if a >= len(wt) {
+				return fmt.Errorf("%s: the frameshift at nucleotide %d changes no residue of %s", e.Gene, p, ref.ID)
+			}
+			ev := variant.Event{Type: variant.Frameshift, Start: a + 1, End: a + 1, Ref: wt[a : a+1]}
+			add(ev)
+			if strings.ContainsRune(mut, 'N') && a+1 < len(wt) {
+				// unknown inserted bases may keep the first codon they
+				// touch: the frame may change the next residue first
+				add(variant.Event{Type: variant.Frameshift, Start: a + 2, End: a + 2, Ref: wt[a+1 : a+2]})
+			}
+			if a < len(prot) && prot[a] == '*' {
+				add(variant.Event{Type: variant.Nonsense, Start: a + 1, End: a + 1, Ref: wt[a : a+1], Alt: "*"})
+			}
+			if e.Ref == "" {
+				e.Ref = ev.Ref
+			}
+			continue
+		}
+		prot := strings.TrimSuffix(string(gencode.Translate([]byte(mut), true)), "*") // as ref.Protein, without its stop
 		// the change: what the mutated protein has between the common prefix and suffix
 		a := 0
 		for a < len(prot) && a < len(wt) && prot[a] == wt[a] {
@@ -205,22 +253,33 @@ func normalizeBases(e *Entry, ref *refset.Reference) error {
 			b++
 		}
 		rs, qs := wt[a:len(wt)-b], prot[a:len(prot)-b]
-		aq := wt[:a] + qs + strings.Repeat("-", len(rs)-len(qs)) + wt[len(wt)-b:]
-		ar := wt
-		if len(qs) > len(rs) {
-			return fmt.Errorf("%s: deletion at nucleotide %d lengthens the protein", e.Gene, p)
-		}
-		ev, n, err := callApplied(aq, ar, ref)
+		aq, ar := wt[:a]+qs+strings.Repeat("-", max(0, len(rs)-len(qs)))+wt[len(wt)-b:], wt[:a]+rs+strings.Repeat("-", max(0, len(qs)-len(rs)))+wt[len(wt)-b:]
+		// called with both coding sequences, as subscan calls a genome
+		// holding the change: an indel that starts inside a codon places
+		// its gap codon by codon and names the residue it changes on its
+		// own (rpoB 1295 del AATTCATGG: Q432H and F433_D435del). The indel
+		// is this entry's; the substitution beside it is reported on its
+		// own (it may be an entry of its own), so that a sample with that
+		// substitution alone is not taken for this indel
+		qlen := len(wt) - len(rs) + len(qs)
+		res, err := variant.Call(variant.Input{
+			AlignedQuery: aq, AlignedRef: ar, QueryStart: 1, QueryEnd: qlen, QueryLength: qlen, RefStart: 1, Ref: ref.Protein,
+			QueryBeforeSet: true, QueryAfterSet: true, QueryCDS: mut, RefCDS: ref.CDS,
+		})
 		if err != nil {
-			return fmt.Errorf("%s %d: cannot apply the deletion to the reference: %v", e.Gene, e.Position, err)
+			return fmt.Errorf("%s %d: cannot apply the indel to the reference: %v", e.Gene, e.Position, err)
 		}
-		if n != 1 {
-			return fmt.Errorf("%s: the deletion of %s at nucleotide %d is no single change of the protein", e.Gene, del, p)
+		for _, ev := range res.Events {
+			if ev.Type.IsIndel() {
+				add(ev)
+				if e.Ref == "" {
+					e.Ref = ev.Ref
+				}
+			}
 		}
-		e.normalized = append(e.normalized, ev)
-		if e.Ref == "" {
-			e.Ref = ev.Ref
-		}
+	}
+	if len(e.normalized) == 0 {
+		return fmt.Errorf("%s: the indel at nucleotide %d changes no residue of %s", e.Gene, p, ref.ID)
 	}
 	return nil
 }
@@ -242,7 +301,7 @@ func codonMatch(cat, ref string) bool {
 // change is applied to the reference and called again, so a catalogue
 // insertion written at any equivalent place matches the 3'-shifted call.
 func normalize(e *Entry, ref *refset.Reference) error {
-	if len(e.NucDeleted) > 0 {
+	if len(e.NucDeleted) > 0 || len(e.NucInserted) > 0 {
 		return normalizeBases(e, ref)
 	}
 	var alts []string
