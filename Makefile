@@ -54,10 +54,15 @@ demo: deps build
 # Containers and the cluster path (docs/cluster.md). The image holds the
 # binaries of `make build` (same version stamp); its Debian base comes from a
 # registry when one answers, else from this machine's Debian mirror (mmdebstrap).
-ENGINE ?= $(shell command -v podman >/dev/null 2>&1 && echo podman || echo docker)
+# ENGINE=podman|docker picks the container engine; unset, the scripts use
+# podman (test-cluster installs it first: choosing here, before that, would
+# pick a docker client that may have no daemon).
 IMAGE ?= ghcr.io/wtscan/wtscan:$(VERSION)
 SIF ?= wtscan_$(VERSION).sif
-export ENGINE IMAGE SIF VERSION
+export IMAGE SIF VERSION
+ifneq ($(ENGINE),)
+export ENGINE
+endif
 
 cluster-deps:
 	bash scripts/install-cluster-deps.sh
