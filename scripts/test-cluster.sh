@@ -73,7 +73,7 @@ cpus=$(nproc)
 # ---- two copies of the demo in other folders ----
 mkrun() {
   mkdir -p "$1"
-  cp -r Snakefile workflow config envs data "$1"/
+  cp -r Snakefile workflow config envs "$1"/ && mkdir -p "$1"/testdata && cp -r testdata/demo testdata/references "$1"/testdata/
 }
 mkrun "$work/local"
 mkrun "$work/slurm"
