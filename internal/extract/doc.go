@@ -16,8 +16,15 @@
 //     is counted in internal_stops (the terminal stop is not).
 //   - A frameshift (the homology goes on in another frame) is listed in
 //     frameshifts as the reference position where the next frame's homology
-//     begins; the gene is then the ORF of the first frame, up to the first
-//     stop after the shift — never a translation across it.
+//     begins: the first residue the previous frame no longer explains (where
+//     both frames read the same residues, the one after them). The gene is
+//     then the ORF of the first frame, from its start codon up to the first
+//     stop after the shift — never a translation across it — wherever the
+//     shift lies: a shift in the first codons, too few residues for an
+//     alignment, still leaves the gene starting at its own start codon (its
+//     protein is those residues and what the first frame reads after them),
+//     and one in the last codons is found from the gene's stop codon in the
+//     next frame (search.go: earlyShift, lateShift).
 //   - partial_start / partial_end: the contig ends before the gene's start or
 //     stop codon was reached; the protein then has no M forced / no '*'.
 //   - hit_identity is identical columns / alignment columns (%) of the

@@ -187,11 +187,14 @@ func TestKlebsiella(t *testing.T) {
 	}
 	// One-base indels confirmed with blastn against the kleborate references
 	// (testdata/references/README.md): HS11286 pmrB (insertion near codon 22),
-	// Kp1084 pmrB (T8 -> T7 near codon 337), MGH78578 ompK35 (near codon 280).
+	// Kp1084 pmrB (T8 -> T7 near codon 337), MGH78578 ompK35 (a G inserted in
+	// codon 291, docs/peers.md). The position is the first residue the gene's
+	// frame no longer explains (its translation matches the reference through
+	// G20, F338 and G291), where the next frame's homology takes over.
 	for _, fs := range []struct {
 		sample, gene, at string
 		length           int32
-	}{{"Klebs_HS11286", "pmrB", "22", 36}, {"Klebs_Kp1084", "pmrB", "338", 343}, {"MGH78578", "ompK35", "280", 308}} {
+	}{{"Klebs_HS11286", "pmrB", "21", 36}, {"Klebs_Kp1084", "pmrB", "339", 343}, {"MGH78578", "ompK35", "292", 308}} {
 		r := got[fs.sample][fs.gene][0]
 		if r.Frameshifts != fs.at || r.LengthAA != fs.length || r.InternalStops != 0 {
 			t.Errorf("%s %s: frameshifts %q, %d aa, %d stops; want %s, %d aa, 0", fs.sample, fs.gene, r.Frameshifts, r.LengthAA, r.InternalStops, fs.at, fs.length)

@@ -18,13 +18,17 @@ import (
 //     anchorSlack nucleotides form a candidate locus (frames mixed, so a
 //     frameshift stays in one locus);
 //  3. verify: the candidate's window is translated in its dominant frame and
-//     aligned to the reference (localAlign); when the alignment leaves part of
-//     the reference uncovered, the other two frames are aligned too, and a
-//     segment that carries the homology on in another frame is a frameshift;
+//     aligned to the reference (localAlign); when another frame carries
+//     homology of its own (otherFrame), the window is aligned in all three
+//     frames at once (alignFrames, framealign.go), and the best path's
+//     changes of frame are the frameshifts; a shift in the first few codons,
+//     too short for any alignment, is found from the gene's start codon
+//     (earlyShift);
 //  4. extend: the gene runs from the start codon (ATG, GTG, TTG) nearest to
-//     where the reference's first residue falls, with no stop in between, to
-//     the first stop codon after the homologous region; a contig edge met
-//     first makes the gene partial at that end.
+//     where the reference's first residue falls in the first segment's frame,
+//     with no stop in between, to the first stop codon after the homologous
+//     region (after a frameshift: the first stop of that frame past the
+//     shift); a contig edge met first makes the gene partial at that end.
 //
 // Overlapping loci of different references go to the best-scoring one.
 
@@ -237,12 +241,10 @@ func translateInto(dst, s []byte) []byte {
 
 // segment is the homology found in one frame of a window.
 type segment struct {
-	frame      int
-	h          hit
-	ntStart    int // strand position of the first aligned codon
-	ntEnd      int // strand position of the last aligned codon's last base
-	ws         int // strand position of the window's first codon in this frame
-	translated []byte
+	frame   int
+	h       hit
+	ntStart int // strand position of the first aligned codon
+	ntEnd   int // strand position of the last aligned codon's last base
 }
 
 // bandSlack widens the band of diagonals the seeds span, for indels.
@@ -260,8 +262,7 @@ func (ix *index) alignFrame(a *aligner, t []byte, lo, hi, frame int, ref []byte,
 		dLo, dHi = min(dLo, d), max(dHi, d)
 	}
 	h := a.localAlignBand(q, ref, dLo-bandSlack, dHi+bandSlack)
-	return segment{frame: frame, h: h, ws: ws, translated: q,
-		ntStart: ws + 3*(h.QStart-1), ntEnd: ws + 3*h.QEnd - 1}
+	return segment{frame: frame, h: h, ntStart: ws + 3*(h.QStart-1), ntEnd: ws + 3*h.QEnd - 1}
 }
 
 // verify aligns one seed cluster and extends it to a gene.
@@ -292,34 +293,15 @@ func (ix *index) verify(a *aligner, t []byte, strand byte, r int, seeds []seed) 
 	if m.Score < minScore {
 		return nil
 	}
-	if (m.RStart > 10 || m.REnd < rl-10) && 2*m.Identity >= m.Length {
-		for f := 0; f < 3; f++ {
-			if f == main {
-				continue
-			}
-			s := ix.alignFrame(a, t, lo, hi, f, ref, seeds)
-			h := s.h
-			if h.Score < minScore || h.Length < 15 || 2*h.Identity < h.Length {
-				continue
-			}
-			// It must carry on the reference where the main frame leaves off,
-			// in the same order along the strand.
-			after := h.REnd >= m.REnd+10 && h.RStart > m.RStart+10 && s.ntEnd > segs[0].ntEnd
-			before := h.RStart <= m.RStart-10 && h.REnd < m.REnd-10 && s.ntStart < segs[0].ntStart
-			if after || before {
-				segs = append(segs, s)
-			}
+	if ix.otherFrame(a, t, lo, hi, main, ref, seeds, m) {
+		// Resolve it: the best path through all three frames says where the
+		// homology moves from one frame to the next (or that it does not).
+		if fs := a.alignFrames(t, lo, hi, ref, minA-3*bandSlack, maxA+3*bandSlack); len(fs) > 1 {
+			segs = fs
 		}
 	}
-	sort.Slice(segs, func(i, j int) bool { return segs[i].h.RStart < segs[j].h.RStart })
-	// Drop segments whose reference range overlaps an earlier one (keep the first).
-	kept := segs[:1]
-	for _, s := range segs[1:] {
-		if prev := kept[len(kept)-1]; s.h.REnd >= prev.h.REnd+10 && s.ntEnd > prev.ntEnd {
-			kept = append(kept, s)
-		}
-	}
-	segs = kept
+	cds := ix.refs[r].CDS
+	segs = a.lateShift(t, ref, cds, a.earlyShift(t, ref, cds, segs, seeds), seeds)
 
 	l := &locus{ref: r, strand: strand}
 	covered, ident, length := 0, 0, 0
@@ -356,6 +338,299 @@ func (ix *index) verify(a *aligner, t []byte, strand byte, r int, seeds []seed) 
 	}
 	l.ge, l.partialEnd = findStop(t, lastCodon)
 	return l
+}
+
+// otherFrame reports whether a frame other than the main one carries
+// homology of its own, which makes a frameshift worth resolving: the cluster
+// has two seeds on one diagonal in another frame (six residues or more in a
+// row identical to the reference's: scattered single seeds are chance), or
+// the main frame's alignment (half identical or more) leaves an end of the
+// reference uncovered and another frame's own alignment is homologous (a
+// hit's score, 15 residues or more, half of them identical). Seeds are the
+// better witness: in a GC-rich gene the local alignment of one frame often
+// runs on through the out-of-frame part, which lowers its identity and lets
+// the main frame seem to cover the whole reference.
+func (ix *index) otherFrame(a *aligner, t []byte, lo, hi, main int, ref []byte, seeds []seed, m hit) bool {
+	// seeds are sorted by anchor (diagonal), then position
+	for i := 1; i < len(seeds); i++ {
+		if s, p := seeds[i], seeds[i-1]; int(s.frame) != main && s.frame == p.frame && s.anchor == p.anchor {
+			return true
+		}
+	}
+	rl := len(ref)
+	if (m.RStart <= 10 && m.REnd >= rl-10) || 2*m.Identity < m.Length {
+		return false
+	}
+	for f := 0; f < 3; f++ {
+		if f == main {
+			continue
+		}
+		h := ix.alignFrame(a, t, lo, hi, f, ref, seeds).h
+		if h.Score >= minScore && h.Length >= 15 && 2*h.Identity >= h.Length {
+			return true
+		}
+	}
+	return false
+}
+
+// startDistance is the fewest substitutions that make codon c a start codon
+// (ATG, GTG or TTG).
+func startDistance(c []byte) int {
+	d := 0
+	if c[1] != 'T' {
+		d++
+	}
+	if c[2] != 'G' {
+		d++
+	}
+	if c[0] != 'A' && c[0] != 'G' && c[0] != 'T' {
+		d++
+	}
+	return d
+}
+
+// Frameshifts near the ends of a gene leave too few residues in one frame for
+// an alignment to count, or to pay the frame-aware alignment's frameshift
+// cost; there the gene's own start codon, or its stop codon, pins the frame:
+// it still lies 1 or 2 nt to one side of where the frame the alignment found
+// puts it (a base or two deleted or inserted in between). earlyShift and
+// lateShift read the reference's residues nearest that end ungapped in the
+// pinned frame and in the found one, and give the pinned frame the residues
+// it explains better (anchoredSplit).
+
+// endCodons bounds how far from the gene's start or end earlyShift and
+// lateShift look for a frameshift.
+const endCodons = 12
+
+// split is how anchoredSplit shares the residues nearest a gene end: n of
+// them go to the pinned frame, ident of which are identical to the
+// reference's (identOther in the found frame), bases is how many more of
+// the reference CDS's bases the pinned frame matches there, score is the
+// pinned frame's over them (aligner units) and gain its lead.
+type split struct {
+	n, ident, identOther, bases int
+	score, gain                 int32
+}
+
+// anchoredSplit chooses how many residues nearest a gene end go to the
+// frame pinned there: pinned and found are the two frames' residues and ref
+// the reference's (aaCode), nearest the end first; basesPinned[i] and
+// basesFound[i] count the reference CDS's bases their first i codons match.
+// Taking n residues counts when the pinned frame gains on the found one by
+// a frameshift's cost or, for a close homolog (90 % identical: its ends do
+// not diverge on their own), when it gains and has more identical residues,
+// or has as many and more of the reference's bases; n lies in minN..maxN
+// (n = 1 only when one is set), and the pinned frame must stay open over its
+// residues: a stop ends them (as the last one when the pinned frame is the
+// gene's first: it may stop in the codon the shift changes). Of equal gains
+// the one that puts the shift where the gene's first frame stops explaining
+// the reference: the largest n when that frame is the pinned one (first),
+// else the smallest. n is 0 when nothing counts.
+func (a *aligner) anchoredSplit(pinned, found, ref []uint8, basesPinned, basesFound []int, closeHomolog bool, minN, maxN int, one, first bool) split {
+	need := int32(fsPenalty2)
+	if closeHomolog {
+		need = 1
+	}
+	var best, c split
+	for i := range pinned {
+		stop := pinned[i] == aaCode['*']
+		if stop && !first {
+			break
+		}
+		sp, sf := a.score[pinned[i]][ref[i]], a.score[found[i]][ref[i]]
+		c.n++
+		c.score += sp
+		c.gain += sp - sf
+		if pinned[i] == ref[i] {
+			c.ident++
+		}
+		if found[i] == ref[i] {
+			c.identOther++
+		}
+		c.bases = basesPinned[c.n] - basesFound[c.n]
+		ok := c.gain >= need && (!closeHomolog || c.ident > c.identOther)
+		if closeHomolog && c.ident == c.identOther && c.bases > 0 && c.gain >= 0 {
+			ok = true
+		}
+		if ok && c.n >= minN && c.n <= maxN && (c.n > 1 || one) && (best.n == 0 || c.gain > best.gain || (first && c.gain == best.gain)) {
+			best = c
+		}
+		if stop {
+			break
+		}
+	}
+	return best
+}
+
+// sameBases counts the bases of codon r (1-based) of the reference CDS that
+// equal those at the start of at (0 without a CDS).
+func sameBases(at, cds []byte, r int) int {
+	n := 0
+	if r >= 1 && len(cds) >= 3*r {
+		for i := range 3 {
+			if at[i] == cds[3*(r-1)+i] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// endReading fills res with the residues (aaCode) of the codons at the
+// strand positions pos(1..len(res)) and bases with the reference CDS's bases
+// they match cumulatively (codon r of the CDS for reference residue rs(i)).
+func endReading(t, cds []byte, res []uint8, bases []int, pos, rs func(i int) int) {
+	for i := range res {
+		p := pos(i)
+		res[i] = aaCode[gencode.Codon(t[p:p+3])]
+		bases[i+1] = bases[i] + sameBases(t[p:p+3], cds, rs(i))
+	}
+}
+
+// earlyShift finds a frameshift in the gene's first codons: the alignment's
+// first segment (segs[0]) then begins a few residues into the reference in
+// the downstream frame, and the gene's own start codon lies 1 or 2 nt to one
+// side of where that frame puts reference residue 1. The first residues are
+// split between the start codon's frame and the found one (anchoredSplit),
+// up to where the found frame's alignment begins (a residue changed in both
+// frames may lie between); a split right after the
+// start codon alone is also what a start codon lost to a substitution looks
+// like, so it counts only when the found frame has a start codon there too,
+// or no one substitution makes its codon one. The gene then starts at that
+// start codon, with a first segment of the residues its frame explains and a
+// frameshift at the next.
+func (a *aligner) earlyShift(t, ref, cds []byte, segs []segment, seeds []seed) []segment {
+	b := segs[0]
+	k0 := b.h.RStart
+	if k0 > endCodons {
+		return segs
+	}
+	// Where the found frame puts reference residue 1: by its seed nearest
+	// the reference's start when there is one near it (the local alignment
+	// may reach back over the other frame's residues, with gaps), else by
+	// where its alignment starts.
+	expect, seedRes := b.ntStart-3*(k0-1), len(ref)+1
+	for _, s := range seeds {
+		if r := (s.nt-s.anchor)/3 + 1; int(s.frame) == b.frame && r < seedRes && r <= 2*endCodons {
+			expect, seedRes = s.anchor, r
+		}
+	}
+	n := min(endCodons, len(ref)) - 1
+	if expect < 0 || expect+3*n+2 > len(t) {
+		return segs
+	}
+	closeHomolog := 10*b.h.Identity >= 9*b.h.Length
+	startB := isStartCodon(t[expect : expect+3])
+	one := closeHomolog && (startB || startDistance(t[expect:expect+3]) >= 2)
+	res := func(i int) int { return i + 1 }
+	var pinned, found, refs [endCodons]uint8
+	var basesPinned, basesFound [endCodons + 1]int
+	endReading(t, cds, found[:n], basesFound[:n+1], func(i int) int { return expect + 3*i }, res)
+	if startB {
+		found[0] = aaCode['M']
+	}
+	for i := range n {
+		refs[i] = aaCode[ref[i]]
+	}
+	best, start, startBases := split{}, -1, 0
+	for _, off := range [...]int{1, -1, 2, -2} {
+		s := expect + off
+		if s < 0 || !isStartCodon(t[s:s+3]) {
+			continue
+		}
+		endReading(t, cds, pinned[:n], basesPinned[:n+1], func(i int) int { return s + 3*i }, res)
+		pinned[0] = aaCode['M']
+		c := a.anchoredSplit(pinned[:n], found[:n], refs[:n], basesPinned[:n+1], basesFound[:n+1], closeHomolog, k0-2, seedRes+1, one, true)
+		// The start codon whose frame explains more residues; of two equally
+		// good, the one more like the reference's start codon, then of two in
+		// one frame the downstream one (the upstream one reads the real start
+		// codon as a residue), else the first in the order above (a one-base
+		// indel before a two-base one).
+		d, bd := c.ident-c.identOther, best.ident-best.identOther
+		sb := sameBases(t[s:], cds, 1)
+		if c.n > 0 && (start < 0 || d > bd || (d == bd && (sb > startBases || sb == startBases && (s-start)%3 == 0 && s > start))) {
+			best, start, startBases = c, s, sb
+		}
+	}
+	if start < 0 {
+		return segs
+	}
+	k := best.n + 1 // the first residue of the found frame
+	first := segment{frame: start % 3, ntStart: start, ntEnd: start + 3*best.n - 1,
+		h: hit{RStart: 1, REnd: best.n, Identity: best.ident, Length: best.n, Score: float64(best.score) / 2}}
+	if k0 < k { // the found frame's alignment ran back over residues now the first frame's
+		b.h.Identity = max(0, b.h.Identity-best.identOther)
+		b.h.Length = max(1, b.h.Length-(k-k0))
+		b.h.RStart, b.ntStart = k, expect+3*(k-1)
+	}
+	return append([]segment{first, b}, segs[1:]...)
+}
+
+// lateShift finds a frameshift in the gene's last codons, as earlyShift does
+// in its first: the alignment's last segment then ends a few residues short
+// of the reference's end, and a stop codon lies 1 or 2 nt to one side of
+// where that frame puts the reference's stop codon (the gene's own, read in
+// the frame the shift leads to). The last residues are split between that
+// frame and the found one, from where the found frame's alignment ends (a
+// residue changed in both frames may lie between), and the
+// residues the stop codon's frame explains are a last segment, from its
+// frameshift on. The gene itself does not change: the ORF of its first frame
+// up to the first stop after the shift.
+func (a *aligner) lateShift(t, ref, cds []byte, segs []segment, seeds []seed) []segment {
+	l := segs[len(segs)-1]
+	rl, e0 := len(ref), l.h.REnd
+	if rl-e0 > endCodons || l.h.RStart > rl-endCodons {
+		return segs
+	}
+	// Where the found frame puts the stop codon after residue rl: by its
+	// seed nearest the reference's end, else by where its alignment ends.
+	stop, seedEnd := l.ntEnd+1+3*(rl-e0), 0
+	for _, s := range seeds {
+		if r := (s.nt-s.anchor)/3 + seedK; int(s.frame) == l.frame && r > seedEnd && r >= rl-2*endCodons {
+			stop, seedEnd = s.anchor+3*rl, r
+		}
+	}
+	n := min(endCodons, rl) - 1
+	if stop-3*n < 0 || stop+5 > len(t) || gencode.IsStop(t[stop:stop+3]) {
+		return segs
+	}
+	closeHomolog := 10*l.h.Identity >= 9*l.h.Length
+	res := func(i int) int { return rl - i } // nearest the end first
+	var pinned, found, refs [endCodons]uint8
+	var basesPinned, basesFound [endCodons + 1]int
+	endReading(t, cds, found[:n], basesFound[:n+1], func(i int) int { return stop - 3*(i+1) }, res)
+	for i := range n {
+		refs[i] = aaCode[ref[rl-1-i]]
+	}
+	maxN := n
+	if seedEnd > 0 {
+		maxN = min(n, rl-seedEnd+2)
+	}
+	best, at := split{}, -1
+	for _, off := range [...]int{1, -1, 2, -2} {
+		q := stop + off
+		if q-3*n < 0 || q+3 > len(t) || !gencode.IsStop(t[q:q+3]) {
+			continue
+		}
+		endReading(t, cds, pinned[:n], basesPinned[:n+1], func(i int) int { return q - 3*(i+1) }, res)
+		c := a.anchoredSplit(pinned[:n], found[:n], refs[:n], basesPinned[:n+1], basesFound[:n+1], closeHomolog, rl-e0-1, maxN, true, false)
+		if c.n > 0 && (at < 0 || c.ident-c.identOther > best.ident-best.identOther) {
+			best, at = c, q
+		}
+	}
+	if at < 0 {
+		return segs
+	}
+	k := rl - best.n + 1 // the first residue of the stop codon's frame
+	last := segment{frame: (at - 3*best.n) % 3, ntStart: at - 3*best.n, ntEnd: at - 1,
+		h: hit{RStart: k, REnd: rl, Identity: best.ident, Length: best.n, Score: float64(best.score) / 2}}
+	if e0 >= k { // the found frame's alignment ran on over residues now the last frame's
+		l.h.Identity = max(0, l.h.Identity-best.identOther)
+		l.h.Length = max(1, l.h.Length-(e0-k+1))
+		l.h.REnd, l.ntEnd = k-1, stop-3*(rl-k+1)-1
+	}
+	out := append(append([]segment(nil), segs[:len(segs)-1]...), l)
+	return append(out, last)
 }
 
 func isStartCodon(c []byte) bool {

@@ -57,6 +57,8 @@ type aligner struct {
 	qc    []uint8
 	rc    []uint8
 	score [24][24]int32
+
+	fh, fe, fjlo []int32 // alignFrames: H and E rows, each row's first band column
 }
 
 func newAligner() *aligner {
