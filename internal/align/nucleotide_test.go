@@ -1,8 +1,6 @@
 package align
 
 import (
-	"compress/gzip"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,37 +12,11 @@ import (
 	"github.com/wtscan/wtscan/internal/testdata"
 )
 
-// ecoliNucleotideRefs copies the E. coli folder of the PointFinder database
-// v3.0.0 as Debian's resfinder-example installs it (gunzipped where Debian
-// gzipped a file, as the database's authors distribute it) and loads it.
+// ecoliNucleotideRefs is the E. coli folder of the PointFinder database as
+// its authors distribute it (testdata.PointFinderDB), loaded.
 func ecoliNucleotideRefs(t *testing.T) (string, *refset.Set) {
 	t.Helper()
-	src := testdata.File(t, "/usr/share/doc/resfinder/examples/db_pointfinder/escherichia_coli", "resfinder-example")
-	dir := t.TempDir()
-	entries, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		f := e.Name()
-		in, err := os.Open(filepath.Join(src, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var r io.Reader = in
-		if strings.HasSuffix(f, ".gz") {
-			if r, err = gzip.NewReader(in); err != nil {
-				t.Fatal(err)
-			}
-			f = strings.TrimSuffix(f, ".gz")
-		}
-		data, err := io.ReadAll(r)
-		in.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, dir, f, string(data))
-	}
+	dir := filepath.Join(testdata.PointFinderDB(t), "escherichia_coli")
 	s, err := refset.Load(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -8,10 +8,8 @@ package realdb
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -28,50 +26,21 @@ import (
 	"github.com/wtscan/wtscan/internal/testdata"
 )
 
-// debianDB is where resfinder-example installs the PointFinder database.
-const debianDB = "/usr/share/doc/resfinder/examples/db_pointfinder"
-
 var (
 	dbOnce sync.Once
 	dbDir  string
 	dbErr  error
 )
 
-// pointFinderDB returns a plain copy of the distributed database: every file
-// as its authors ship it (Debian's .gz files gunzipped, nothing else changed).
+// pointFinderDB returns a plain copy of the distributed database
+// (testdata.PointFinderDB), made once for the package's tests.
 func pointFinderDB(t *testing.T) string {
 	t.Helper()
-	testdata.File(t, filepath.Join(debianDB, "config"), "resfinder-example")
+	testdata.File(t, filepath.Join(testdata.DebianPointFinder, "config"), "resfinder-example")
 	dbOnce.Do(func() {
-		dbDir, dbErr = os.MkdirTemp("", "wtscan-pointfinder-")
-		if dbErr != nil {
-			return
+		if dbDir, dbErr = os.MkdirTemp("", "wtscan-pointfinder-"); dbErr == nil {
+			dbErr = testdata.CopyPointFinder(dbDir)
 		}
-		dbErr = filepath.WalkDir(debianDB, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(debianDB, p)
-			dst := filepath.Join(dbDir, rel)
-			if d.IsDir() {
-				return os.MkdirAll(dst, 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if strings.HasSuffix(p, ".gz") {
-				z, err := gzip.NewReader(bytes.NewReader(data))
-				if err != nil {
-					return err
-				}
-				if data, err = io.ReadAll(z); err != nil {
-					return err
-				}
-				dst = strings.TrimSuffix(dst, ".gz")
-			}
-			return os.WriteFile(dst, data, 0o644)
-		})
 	})
 	if dbErr != nil {
 		t.Fatal(dbErr)

@@ -24,7 +24,15 @@ func PointFinderDB(t testing.TB) string {
 	t.Helper()
 	File(t, filepath.Join(DebianPointFinder, "config"), "resfinder-example")
 	dir := t.TempDir()
-	err := filepath.WalkDir(DebianPointFinder, func(p string, d fs.DirEntry, err error) error {
+	if err := CopyPointFinder(dir); err != nil {
+		t.Fatalf("copy of the PointFinder database: %v", err)
+	}
+	return dir
+}
+
+// CopyPointFinder writes the copy PointFinderDB describes into dir.
+func CopyPointFinder(dir string) error {
+	return filepath.WalkDir(DebianPointFinder, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -49,8 +57,4 @@ func PointFinderDB(t testing.TB) string {
 		}
 		return os.WriteFile(dst, data, 0o644)
 	})
-	if err != nil {
-		t.Fatalf("copy of the PointFinder database: %v", err)
-	}
-	return dir
 }
