@@ -365,7 +365,7 @@ func Call(in Input) (*Result, error) {
 	}
 	var fsAt frameStart
 	if first > 0 {
-		fsAt = frameshiftStart(&in)
+		fsAt = frameshiftStart(&in, first)
 	}
 	for _, fs := range in.Frameshifts {
 		ev := Event{Type: Frameshift, Start: fs, End: fs, Ref: Residue(refAt(fs))}
@@ -611,9 +611,13 @@ type frameStart struct {
 
 // frameshiftStart finds where the query's reading frame leaves the
 // reference's: along the diagonal of the alignment's last run of at least
-// three matching residues (the in-frame homology), the first reference
-// position whose query residue differs. The whole query must be known.
-func frameshiftStart(in *Input) frameStart {
+// three matching residues before extract's frameshift position fs (the
+// in-frame homology), the first reference position from fs-1 on (the codon
+// before fs may hold the shift) whose query residue differs. Differences
+// between the run and fs-1 are the gene's own substitutions, named on their
+// own: against E. coli's folP, Klebsiella's S274A and E277G stay
+// substitutions before a shift at 278-279. The whole query must be known.
+func frameshiftStart(in *Input, fs int) frameStart {
 	if !in.QueryBeforeSet || !in.QueryAfterSet {
 		return frameStart{}
 	}
@@ -629,7 +633,7 @@ func frameshiftStart(in *Input) frameStart {
 			qp++
 		}
 		if q == r && q != '-' {
-			if run++; run >= 3 {
+			if run++; run >= 3 && (rp < fs || endR == 0) {
 				endR, endQ = rp, qp
 			}
 		} else {
@@ -639,6 +643,7 @@ func frameshiftStart(in *Input) frameStart {
 	if endR == 0 {
 		return frameStart{}
 	}
+	from := fs - 1
 	var b strings.Builder
 	b.Grow(len(in.QueryBefore) + len(aq) + len(in.QueryAfter))
 	b.WriteString(in.QueryBefore)
@@ -651,17 +656,17 @@ func frameshiftStart(in *Input) frameStart {
 	whole := b.String()
 	off := in.QueryStart - 1 - len(in.QueryBefore) // whole[0] is query position off+1
 	r, q := endR+1, endQ+1
-	for r <= len(ref) && q-off <= len(whole) && whole[q-off-1] == upper(ref[r-1]) {
+	for r <= len(ref) && q-off <= len(whole) && (r < from || whole[q-off-1] == upper(ref[r-1])) {
 		r, q = r+1, q+1
 	}
 	if r > len(ref) || q-off > len(whole) {
 		return frameStart{}
 	}
-	fs := frameStart{pos: r, qpos: q, alt: whole[q-off-1]}
+	st := frameStart{pos: r, qpos: q, alt: whole[q-off-1]}
 	if k := strings.IndexByte(whole[q-off-1:], '*'); k >= 0 {
-		fs.ter = k + 1
+		st.ter = k + 1
 	}
-	return fs
+	return st
 }
 
 // le64 and le64b load eight bytes (the compiler makes one load of them).

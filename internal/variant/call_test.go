@@ -357,3 +357,31 @@ func TestFrameshiftRetainedAndSites(t *testing.T) {
 		}
 	}
 }
+
+// TestFrameshiftAfterOwnSubstitutions: a gene's own substitutions just
+// before a frameshift (another species' reference: Klebsiella folP against
+// E. coli's, S274A and E277G next to the shift) are named on their own, and
+// the frameshift at the first changed residue from extract's position on,
+// not after the last run of three matching residues.
+func TestFrameshiftAfterOwnSubstitutions(t *testing.T) {
+	ref := "MSLFAQLNTPVKRSAEELHHLTAERLGDNIRQLLGEALSKSVVEEQNRKA"
+	// own substitutions at 20 (H>Q) and 22 (T>S); the frame shifts at 24
+	// (E): the query's own frame reads GPWC* from there
+	q := ref[:19] + "Q" + ref[20:21] + "S" + ref[22:23]
+	in := Input{
+		AlignedQuery: q, AlignedRef: ref[:23], QueryStart: 1, QueryEnd: 23, QueryLength: 27, RefStart: 1,
+		Ref: []byte(ref), QueryBeforeSet: true, QueryAfter: "GPWC*", QueryAfterSet: true, Frameshifts: []int{24},
+	}
+	res, err := Call(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range res.Events {
+		got = append(got, e.HGVS)
+	}
+	want := []string{"p.His20Gln", "p.Thr22Ser", "p.Glu24GlyfsTer5"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("events %v, want %v", got, want)
+	}
+}
