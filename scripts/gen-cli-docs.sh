@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Writes docs/cli.md from each binary's --help, so the flag reference never
-# drifts from the code. Run after `make build`.
+# drifts from the code (internal/e2e TestCLIDoc fails when it does). Run after
+# `make build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/cli.md
