@@ -179,15 +179,33 @@ func checkSequences(seqs []Sequence, setName string, refs *refset.Set, lim Limit
 				bad("no gene: give gene (or an id GENE_... naming a gene of the reference set)")
 			}
 		}
+		nucleotide := false // the gene is an RNA gene or a promoter: cds holds the copy's bases
 		if gene != "" {
-			if _, _, err := refs.ForGene(gene, s.Organism); err != nil {
+			if ref, _, err := refs.ForGene(gene, s.Organism); err != nil {
 				// The message names the set as the client knows it, not its file.
 				bad("%s", strings.ReplaceAll(err.Error(), refs.Path, "reference set "+setName))
+			} else {
+				nucleotide = ref.Nucleotide()
 			}
 		}
 		prot := strings.ToUpper(strings.TrimSpace(s.Protein))
 		cds := strings.ToUpper(strings.TrimSpace(s.CDS))
 		switch {
+		case nucleotide:
+			switch {
+			case prot != "" || cds == "":
+				bad("gene %s is a nucleotide target (an RNA gene or a promoter): give the copy's bases in cds, and no protein", gene)
+			case len(cds) > lim.MaxResidues:
+				bad("%d bases: at most %d per sequence", len(cds), lim.MaxResidues)
+			default:
+				if pos, c, badc := seqio.DNA.Check([]byte(cds)); badc || strings.IndexByte(cds, '-') >= 0 {
+					if !badc {
+						pos, c = strings.IndexByte(cds, '-')+1, '-'
+					}
+					bad("cds: character %q at position %d is not a nucleotide code", c, pos)
+				}
+				out.residues += int64(len(cds))
+			}
 		case prot == "" && cds == "":
 			bad("neither protein nor cds")
 		case cds != "":
@@ -238,11 +256,16 @@ func checkSequences(seqs []Sequence, setName string, refs *refset.Set, lim Limit
 			problems = append(problems, "(stopped after this many)")
 			break
 		}
+		molecule := table.MoleculeProtein
+		if nucleotide {
+			molecule = table.MoleculeNucleotide
+		}
 		out.rows = append(out.rows, table.Protein{
 			SampleID: s.SampleID, Gene: gene, Copy: int32(cp), Organism: s.Organism,
 			Protein: prot, CDS: cds, LengthAA: int32(len(strings.TrimSuffix(prot, "*"))),
 			Method: "serve", TranslationTable: 11,
 			PartialStart: s.PartialStart, PartialEnd: s.PartialEnd, Frameshifts: s.Frameshifts,
+			Molecule: molecule,
 		})
 	}
 	if len(problems) > 0 {
