@@ -12,6 +12,7 @@ import (
 
 	"github.com/wtscan/wtscan/internal/refset"
 	"github.com/wtscan/wtscan/internal/seqio"
+	"github.com/wtscan/wtscan/internal/swalign"
 	"github.com/wtscan/wtscan/internal/table"
 )
 
@@ -65,8 +66,13 @@ func readQueries(path, gene, organism string, fn func([]query) error) error {
 			q.row.Organism = organism
 		}
 		switch m := r.Tag("molecule"); m {
-		case "", table.MoleculeProtein, table.MoleculeNucleotide:
+		case "", table.MoleculeProtein:
 			q.molecule = m
+		case table.MoleculeNucleotide:
+			q.molecule = m
+			if i := swalign.NotNucleotide(q.seq); i >= 0 {
+				return fmt.Errorf("%s: molecule=nucleotide, but %q at position %d is not a nucleotide code", q.where, q.seq[i], i+1)
+			}
 		default:
 			return fmt.Errorf("%s: molecule=%q: want %s or %s", q.where, m, table.MoleculeProtein, table.MoleculeNucleotide)
 		}
@@ -168,7 +174,7 @@ func tableSeq(p *table.Protein) ([]byte, error) {
 		if len(seq) == 0 {
 			return nil, errors.New("a nucleotide row with no bases in cds")
 		}
-		if i := strings.IndexFunc(string(seq), func(r rune) bool { return !strings.ContainsRune(nucleotideCodes, r) }); i >= 0 {
+		if i := swalign.NotNucleotide(seq); i >= 0 {
 			return nil, fmt.Errorf("character %q at position %d of cds is not a nucleotide code", seq[i], i+1)
 		}
 		return seq, nil
@@ -188,21 +194,17 @@ func tableSeq(p *table.Protein) ([]byte, error) {
 	return seq, nil
 }
 
-// nucleotideCodes are the letters a nucleotide query may hold: IUPAC codes
-// and X, which water reads as N.
-const nucleotideCodes = "ACGTUNRYSWKMBDHVX"
-
 // checkMolecule refuses a pair whose query and reference are different
-// molecules, and a nucleotide pair whose query holds other letters.
+// molecules. A query whose input named no molecule takes its reference's;
+// then, for a nucleotide target, its letters are checked here (a query
+// that said it is nucleotide was checked when it was read).
 func checkMolecule(q *query, r *refset.Reference) error {
 	if q.molecule != "" && q.molecule != r.Molecule() {
 		return fmt.Errorf("%s: a %s query, but reference %s is a %s target", q.where, q.molecule, r.ID, r.Molecule())
 	}
-	if r.Nucleotide() {
-		for i, c := range q.seq {
-			if !strings.ContainsRune(nucleotideCodes, rune(c&^0x20)) {
-				return fmt.Errorf("%s: reference %s is a nucleotide target, but the query holds %q at position %d, not a nucleotide code", q.where, r.ID, c, i+1)
-			}
+	if q.molecule == "" && r.Nucleotide() {
+		if i := swalign.NotNucleotide(q.seq); i >= 0 {
+			return fmt.Errorf("%s: reference %s is a nucleotide target, but the query holds %q at position %d, not a nucleotide code", q.where, r.ID, q.seq[i], i+1)
 		}
 	}
 	return nil

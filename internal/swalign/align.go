@@ -399,7 +399,7 @@ func checkSeq(m *Matrix, what string, s []byte) error {
 	}
 	nuc := m != nil && m.nucleotide
 	for i, c := range s {
-		if nuc && !nucleotideByte[c] && c != 'X' && c != 'x' {
+		if nuc && !nucleotideByte[c] {
 			return fmt.Errorf("align: %s sequence: byte %q at position %d is not a nucleotide code (%s scores DNA)", what, c, i+1, m.Name)
 		}
 		if !residueByte[c] {
@@ -429,13 +429,26 @@ func waterDNA(m *Matrix, s []byte) []byte {
 	return out
 }
 
-// nucleotideByte marks the IUPAC nucleotide codes, either case.
+// nucleotideByte marks what a sequence scored with a nucleotide matrix may
+// hold: the IUPAC nucleotide codes and X (read as N), either case.
 var nucleotideByte = func() (t [256]bool) {
-	for _, c := range "ACGTUNRYSWKMBDHV" {
+	for _, c := range "ACGTUNRYSWKMBDHVX" {
 		t[c], t[c+'a'-'A'] = true, true
 	}
 	return t
 }()
+
+// NotNucleotide returns the 0-based index of the first byte of s that a
+// sequence aligned with a nucleotide matrix cannot hold (an IUPAC
+// nucleotide code or X, either case), or -1.
+func NotNucleotide(s []byte) int {
+	for i, c := range s {
+		if !nucleotideByte[c] {
+			return i
+		}
+	}
+	return -1
+}
 
 var residueByte = func() (t [256]bool) {
 	for c := 'A'; c <= 'Z'; c++ {

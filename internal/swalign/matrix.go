@@ -56,7 +56,7 @@ func newMatrix(d matrixData) *Matrix {
 	k := len(d.alphabet)
 	m := &Matrix{Name: d.name, alphabet: d.alphabet, size: k + 1, nucleotide: true}
 	for i := 0; i < k; i++ {
-		if !nucleotideByte[d.alphabet[i]] && d.alphabet[i] != 'X' {
+		if !nucleotideByte[d.alphabet[i]] {
 			m.nucleotide = false
 		}
 	}
