@@ -198,22 +198,16 @@ func checkSequences(seqs []Sequence, setName string, refs *refset.Set, lim Limit
 			case len(cds) > lim.MaxResidues:
 				bad("%d bases: at most %d per sequence", len(cds), lim.MaxResidues)
 			default:
-				if pos, c, badc := seqio.DNA.Check([]byte(cds)); badc || strings.IndexByte(cds, '-') >= 0 {
-					if !badc {
-						pos, c = strings.IndexByte(cds, '-')+1, '-'
-					}
-					bad("cds: character %q at position %d is not a nucleotide code", c, pos)
+				if msg := checkBases(cds); msg != "" {
+					bad("%s", msg)
 				}
 				out.residues += int64(len(cds))
 			}
 		case prot == "" && cds == "":
 			bad("neither protein nor cds")
 		case cds != "":
-			if pos, c, badc := seqio.DNA.Check([]byte(cds)); badc || strings.IndexByte(cds, '-') >= 0 {
-				if !badc {
-					pos, c = strings.IndexByte(cds, '-')+1, '-'
-				}
-				bad("cds: character %q at position %d is not a nucleotide code", c, pos)
+			if msg := checkBases(cds); msg != "" {
+				bad("%s", msg)
 			} else if len(cds)%3 != 0 {
 				bad("cds: length %d is not a whole number of codons", len(cds))
 			} else if prot == "" {
@@ -285,4 +279,20 @@ func writeProteins(dir string, rows []table.Protein) error {
 		return err
 	}
 	return w.Close()
+}
+
+// checkBases says what is wrong with a sequence's cds field: a byte that is
+// not a nucleotide code (seqio.DNA takes '-', a gap, which is refused here),
+// or "".
+func checkBases(cds string) string {
+	pos, c, bad := seqio.DNA.Check([]byte(cds))
+	if !bad {
+		if i := strings.IndexByte(cds, '-'); i >= 0 {
+			pos, c, bad = i+1, '-', true
+		}
+	}
+	if bad {
+		return fmt.Sprintf("cds: character %q at position %d is not a nucleotide code", c, pos)
+	}
+	return ""
 }
