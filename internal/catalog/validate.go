@@ -213,17 +213,13 @@ func normalizeBases(e *Entry, ref *refset.Reference) error {
 		}
 	}
 	for _, mut := range muts {
+		prot := string(gencode.Translate([]byte(mut), true))
+		a := 0 // the residues before the change (the reference has no stop to match)
+		for a < len(prot) && a < len(wt) && prot[a] == wt[a] {
+			a++
+		}
 		if (len(mut)-len(cds))%3 != 0 {
-			// the new frame: the protein up to its first stop, compared
-			// with the reference's from the start
-			prot := string(gencode.Translate([]byte(mut), true))
-			if k := strings.IndexByte(prot, '*'); k >= 0 {
-				prot = prot[:k+1]
-			}
-			a := 0
-			for a < len(prot) && a < len(wt) && prot[a] == wt[a] {
-				a++
-			}
+			// the new frame, compared with the reference from the start
 			if a >= len(wt) {
 				return fmt.Errorf("%s: the frameshift at nucleotide %d changes no residue of %s", e.Gene, p, ref.ID)
 			}
@@ -242,12 +238,8 @@ func normalizeBases(e *Entry, ref *refset.Reference) error {
 			}
 			continue
 		}
-		prot := strings.TrimSuffix(string(gencode.Translate([]byte(mut), true)), "*") // as ref.Protein, without its stop
+		prot = strings.TrimSuffix(prot, "*") // as ref.Protein, without its stop
 		// the change: what the mutated protein has between the common prefix and suffix
-		a := 0
-		for a < len(prot) && a < len(wt) && prot[a] == wt[a] {
-			a++
-		}
 		b := 0
 		for b < len(prot)-a && b < len(wt)-a && prot[len(prot)-1-b] == wt[len(wt)-1-b] {
 			b++
