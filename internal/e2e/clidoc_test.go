@@ -14,6 +14,7 @@ import (
 	"github.com/wtscan/wtscan/internal/extract"
 	"github.com/wtscan/wtscan/internal/serve"
 	"github.com/wtscan/wtscan/internal/subscan"
+	"github.com/wtscan/wtscan/internal/testdata"
 	"github.com/wtscan/wtscan/internal/validate"
 )
 
@@ -43,18 +44,6 @@ func TestCLIDoc(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got := b.String(); got != string(want) {
-		g, w := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(g) || i < len(w); i++ {
-			var gl, wl string
-			if i < len(g) {
-				gl = g[i]
-			}
-			if i < len(w) {
-				wl = w[i]
-			}
-			if gl != wl {
-				t.Fatalf("docs/cli.md differs from --help at line %d (run scripts/gen-cli-docs.sh after make build):\n help %q\n doc  %q", i+1, gl, wl)
-			}
-		}
+		t.Fatalf("docs/cli.md differs from --help (run scripts/gen-cli-docs.sh after make build):\n%s", testdata.FirstDiff(got, string(want)))
 	}
 }

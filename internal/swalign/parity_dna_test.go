@@ -248,7 +248,7 @@ func TestWaterParityDNA(t *testing.T) {
 				if ours.String() == wantText {
 					sameText++
 				} else if texts-sameText <= 2 {
-					t.Errorf("%s: srspair text differs from water's:\n%s", tag, firstDiff(ours.String(), wantText))
+					t.Errorf("%s: srspair text differs from water's:\n%s", tag, testdata.FirstDiff(ours.String(), wantText))
 				}
 				mu.Unlock()
 			}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/wtscan/wtscan/internal/testdata"
 )
 
 // requireWater returns the path of EMBOSS water. Without it the parity tests
@@ -176,7 +178,7 @@ func TestWaterParity(t *testing.T) {
 				if ours.String() == wantText {
 					res.sameText++
 				} else if res.texts-res.sameText <= 2 {
-					t.Errorf("%s: srspair text differs from water's:\n%s", famQueryName(f), firstDiff(ours.String(), wantText))
+					t.Errorf("%s: srspair text differs from water's:\n%s", famQueryName(f), testdata.FirstDiff(ours.String(), wantText))
 				}
 				mu.Unlock()
 			}
@@ -211,24 +213,6 @@ func brief(r Result) Result {
 	}
 	r.AlignedQuery, r.AlignedRef = cut(r.AlignedQuery), cut(r.AlignedRef)
 	return r
-}
-
-// firstDiff shows the first differing line of two texts.
-func firstDiff(got, want string) string {
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	for i := 0; i < len(g) || i < len(w); i++ {
-		var gl, wl string
-		if i < len(g) {
-			gl = g[i]
-		}
-		if i < len(w) {
-			wl = w[i]
-		}
-		if gl != wl {
-			return fmt.Sprintf("line %d:\n got  %q\n want %q", i+1, gl, wl)
-		}
-	}
-	return "(equal)"
 }
 
 // TestWaterParityEdge compares short, odd pairs with water: lengths 1 to 15,

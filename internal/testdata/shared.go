@@ -4,10 +4,12 @@
 package testdata
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -58,4 +60,22 @@ func File(t testing.TB, path, pkg string) string {
 		Missing(t, path+" (Debian package "+pkg+")")
 	}
 	return path
+}
+
+// FirstDiff shows the first differing line of two texts (for test failures).
+func FirstDiff(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return fmt.Sprintf("line %d:\n got  %q\n want %q", i+1, gl, wl)
+		}
+	}
+	return "(equal)"
 }
