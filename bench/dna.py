@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The nucleotide part of `make bench`: wtscan-align and its peers on rRNA genes and a promoter.
 
-Called by scripts/bench.sh after bench/run.py (see there for the knobs); it can be run alone:
+Called by scripts/bench.sh after bench/run.py (see there for the knobs); it can be run alone
+(the options' defaults then come from the same environment variables, BENCH_DNA_QUERIES ...):
 
   bench/dna.py --db /usr/share/doc/resfinder/examples/db_pointfinder/escherichia_coli \\
                --wtscan bin/wtscan-align --out bench/out [--queries 1000] [--seed 1] [--threads N]
@@ -37,7 +38,6 @@ water's on every pair water ran: a score difference fails the run.
 import argparse
 import gzip
 import json
-import math
 import os
 import random
 import shutil
@@ -155,21 +155,6 @@ def split_jobs(refs, queries, folder, stride, chunks):
     return jobs
 
 
-def doubled_ednafull(path):
-    """EMBOSS's EDNAFULL with every score doubled, in the layout parasail reads."""
-    src = "/usr/share/EMBOSS/data/EDNAFULL"
-    with open(src) as f, open(path, "w") as out:
-        out.write("# EDNAFULL (%s) x2, so that water's open 10 / extend 0.5 become integers 20 / 1\n" % src)
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            if line.startswith(" "):
-                out.write(line)
-                continue
-            t = line.split()
-            out.write(t[0] + " " + " ".join(str(2 * int(x)) for x in t[1:]) + "\n")
-
-
 def water_cmd(water, rp, qp, out, extend="0.5"):
     return ("%s -asequence %s -bsequence %s -snucleotide1 -snucleotide2 -datafile EDNAFULL -gapopen 10 -gapextend %s "
             "-aformat srspair -outfile %s -auto" % (water, rp, qp, extend, out))
@@ -177,13 +162,16 @@ def water_cmd(water, rp, qp, out, extend="0.5"):
 
 def calibrate(water, parasail, refs, queries, folder, npairs):
     """parasail nuc44 open 10 / extend 1 against water EDNAFULL 10 / 1 on npairs pairs (untimed):
-    a check that nuc44 is EDNAFULL and that both price a gap of k as open + (k-1)*extend."""
+    a check that nuc44 is EDNAFULL and that both price a gap of k as open + (k-1)*extend.
+    None when the workload has no pair for it (no copy but of the 23S)."""
     # No 23S (slow in water); the copies with an indel or an ambiguity code first.
     def odd(q):
         return bool(set(q[2]) - set(BASES)) or len(q[2]) != len(refs[run.tag(q[1], "gene")][1])
     short = [q for q in queries if run.tag(q[1], "gene") != "23S"]
     pick = ([q for q in short if odd(q)] + [q for q in short if not odd(q)])[:npairs]
     jobs = split_jobs(refs, pick, folder, 1, 1)
+    if not jobs:  # only 23S copies in a small workload
+        return None
     wfiles, pfiles, cmds = [], [], []
     for gene, rp, qp, _, _ in jobs:
         wf, pf = qp + ".water", qp + ".parasail"
@@ -213,23 +201,31 @@ def times(x):
 
 
 def main():
+    def env(name, default):  # scripts/bench.sh's knob of the same meaning, when set
+        return int(os.environ.get(name) or default)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", default="/usr/share/doc/resfinder/examples/db_pointfinder/escherichia_coli",
-                    help="the PointFinder species folder (Debian's resfinder-example)")
+    ap.add_argument("--db", default=os.environ.get("BENCH_DNA_DB") or "/usr/share/doc/resfinder/examples/db_pointfinder/escherichia_coli",
+                    help="the PointFinder species folder (Debian's resfinder-example; BENCH_DNA_DB)")
     ap.add_argument("--wtscan", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--queries", type=int, default=1000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--water-max", type=int, default=0, help="run water on at most N pairs (0: all)")
-    ap.add_argument("--parasail-max", type=int, default=0, help="run parasail on at most N pairs (0: all)")
-    ap.add_argument("--biopython-max", type=int, default=200, help="run Biopython on at most N pairs (0: all)")
+    ap.add_argument("--queries", type=int, default=env("BENCH_DNA_QUERIES", 1000), help="BENCH_DNA_QUERIES, 1000")
+    ap.add_argument("--seed", type=int, default=env("BENCH_SEED", 1), help="BENCH_SEED, 1")
+    ap.add_argument("--threads", type=int, default=env("BENCH_THREADS", os.cpu_count()), help="BENCH_THREADS, all CPUs")
+    ap.add_argument("--water-max", type=int, default=env("BENCH_DNA_WATER_MAX", 0),
+                    help="run water on at most N pairs (0: all; BENCH_DNA_WATER_MAX)")
+    ap.add_argument("--parasail-max", type=int, default=env("BENCH_DNA_PARASAIL_MAX", 0),
+                    help="run parasail on at most N pairs (0: all; BENCH_DNA_PARASAIL_MAX)")
+    ap.add_argument("--biopython-max", type=int, default=env("BENCH_DNA_BIOPYTHON_MAX", 200),
+                    help="run Biopython on at most N pairs (0: all; BENCH_DNA_BIOPYTHON_MAX, 200)")
     ap.add_argument("--calibration-pairs", type=int, default=30, help="pairs of the nuc44 calibration (0: none)")
     ap.add_argument("--rounds", type=int, default=5, help="wtscan-align runs; the median is reported")
     ap.add_argument("--python", default="/usr/bin/python3", help="a Python with Biopython")
     ap.add_argument("--append-md", help="append the section to this results.md (bench.sh: the protein table's)")
     ap.add_argument("--json", help="add the results under \"nucleotide\" to this results.json")
     a = ap.parse_args()
+    if a.queries <= 0:
+        print("bench: --queries %d: no nucleotide workload, nothing to run" % a.queries, file=sys.stderr)
+        return
 
     out = os.path.abspath(a.out)
     work = os.path.join(out, "dna")
@@ -252,13 +248,12 @@ def main():
     bases = sum(len(q[2]) for q in queries)
     print("bench: nucleotide workload: %d copies of %s (seed %d), %d distinct pairs, references from %s"
           % (N, ", ".join("%s %d" % kv for kv in per_gene.items()), a.seed, distinct, db), file=sys.stderr)
-    rows, notes, failed = [], [], []
+    rows, notes = [], []
     load0 = os.getloadavg()[0]
     nfail0, nload0 = len(run.FAILED), len(run.LOADS)
 
     def row(tool, pairs, wall, mb, cpu, note):
-        rows.append({"tool": tool, "pairs": pairs, "wall_s": wall, "pairs_per_s": pairs / wall if wall > 0 else float("inf"),
-                     "wall_s_full": wall * N / pairs, "cpu_s": cpu, "cpu_s_full": cpu * N / pairs, "peak_mb": mb, "note": note})
+        run.add_row(rows, N, tool, pairs, wall, mb, cpu, note)
 
     def sampled(stride):
         return "; 1 pair in %d, time extrapolated" % stride if stride > 1 else ""
@@ -285,17 +280,15 @@ def main():
     water = shutil.which("water")
     water_files = []
     if water:
-        stride = max(1, math.ceil(N / a.water_max)) if a.water_max else 1
+        stride = run.stride_for(N, a.water_max)
         jobs = split_jobs(refs, queries, os.path.join(work, "split-water"), stride, T)
         lines = []
         for gene, rp, qp, _, _ in jobs:
             wf = qp[:-len(".q.fna")] + ".srspair"
             water_files.append(wf)
             lines.append(water_cmd(water, rp, qp, wf))
-        jf = os.path.join(work, "water-jobs.txt")
-        open(jf, "w").write("\n".join(lines) + "\n")
-        res = run.measure("water (nucleotides)", ["sh", "-c", "xargs -P %d -d '\\n' -n 1 sh -c < %s" % (T, jf)],
-                          os.path.join(logs, "water.log"))
+        res = run.measure_parallel("water (nucleotides)", lines, os.path.join(work, "water-jobs.txt"), T,
+                                   os.path.join(logs, "water.log"))
         if res:
             row("EMBOSS water", sum(j[3] for j in jobs), *res,
                 "%d processes at a time, each gene's queries in %d files%s" % (T, T, sampled(stride)))
@@ -309,8 +302,8 @@ def main():
     parasail_files = []
     if parasail:
         mat = os.path.join(work, "EDNAFULLx2.mat")
-        doubled_ednafull(mat)
-        stride = max(1, math.ceil(N / a.parasail_max)) if a.parasail_max else 1
+        run.doubled_matrix("/usr/share/EMBOSS/data/EDNAFULL", mat)
+        stride = run.stride_for(N, a.parasail_max)
         jobs = split_jobs(refs, queries, os.path.join(work, "split-parasail"), stride, 1)
         cmds = []
         for gene, rp, qp, _, _ in jobs:
@@ -318,8 +311,7 @@ def main():
             parasail_files.append(pf)
             cmds.append("%s -a sw_trace_striped_16 -x -t %d -m %s -o 20 -e 1 -f %s -q %s -O EMBOSS -g %s"
                         % (parasail, T, mat, rp, qp, pf))
-        res = run.measure("parasail (nucleotides)", ["sh", "-c", "exec 0<&-; " + " && ".join(cmds)],
-                          os.path.join(logs, "parasail.log"), stdin_closed=True)
+        res = run.measure_closed_stdin("parasail (nucleotides)", cmds, os.path.join(logs, "parasail.log"))
         if res:
             row("parasail_aligner", sum(j[3] for j in jobs), *res,
                 "sw_trace_striped_16, -t %d, EDNAFULLx2 open 20 extend 1%s" % (T, sampled(stride)))
@@ -333,7 +325,7 @@ def main():
     have_bio = a.biopython_max >= 0 and subprocess.run([a.python, "-c", "import Bio.Align"], stdout=subprocess.DEVNULL,
                                                        stderr=subprocess.DEVNULL).returncode == 0
     if have_bio:
-        stride = max(1, math.ceil(N / a.biopython_max)) if a.biopython_max else 1
+        stride = run.stride_for(N, a.biopython_max)
         sub = queries[::stride]
         rp, qp = os.path.join(work, "biopython-refs.fna"), os.path.join(work, "biopython-queries.fna")
         run.write_fasta(rp, [(rid, "gene=" + g, s) for g, (rid, s) in refs.items()])
@@ -353,17 +345,9 @@ def main():
     wt = {}
     if have_wtscan and wat:
         tsv = os.path.join(work, "wtscan-check.tsv")
-        p = subprocess.run([a.wtscan, "--references", db, "--queries", qpath, "--out", tsv, "-j", str(T),
-                            "--log-format", "json", "--progress", "never"],
-                           stdout=subprocess.DEVNULL, stderr=open(os.path.join(logs, "wtscan-check.log"), "w"))
-        if p.returncode != 0:
-            failed.append("wtscan-align (score check, TSV out) failed (exit %d): see %s" % (p.returncode, os.path.join(logs, "wtscan-check.log")))
-        else:
-            wt = run.parse_wtscan_tsv(tsv)
+        wt = run.wtscan_check(a.wtscan, db, qpath, tsv, T, os.path.join(logs, "wtscan-check.log"))
     if wt:
-        same_score = sum(1 for q, v in wat.items() if q in wt and wt[q][0] == v[0])
-        same_all = sum(1 for q, v in wat.items() if q in wt and wt[q] == v)
-        bad = [q for q, v in wat.items() if q not in wt or wt[q][0] != v[0]]
+        same_score, same_all, bad = run.water_parity(wat, wt)
         parity.append("wtscan-align score = water score on %d/%d pairs; score, identity, similarity, gaps and length all equal on %d"
                       % (same_score, len(wat), same_all))
         if bad:
@@ -375,28 +359,25 @@ def main():
             parity.append("  WARNING: same scores, other figures differ (first 5): " + ", ".join(
                 "%s wtscan %s water %s" % (q, wt[q], wat[q]) for q in diff[:5]))
     if wat and parasail_files:
-        ps = run.parse_parasail(parasail_files)
-        common = [q for q in ps if q in wat]
-        same = sum(1 for q in common if ps[q] / 2 == wat[q][0])
         parity.append("parasail score / 2 = water score on %d/%d common pairs (EDNAFULL doubled, open 20 / extend 1 against "
-                      "water's EDNAFULL, open 10 / extend 0.5)" % (same, len(common)))
+                      "water's EDNAFULL, open 10 / extend 0.5)" % run.peer_parity(wat, run.parse_parasail(parasail_files), 2))
     if wat and have_bio:
-        bp = run.parse_biopython(bp_out)
-        common = [q for q in bp if q in wat]
-        same = sum(1 for q in common if bp[q] == wat[q][0])
-        parity.append("Biopython score = water score on %d/%d common pairs" % (same, len(common)))
+        parity.append("Biopython score = water score on %d/%d common pairs" % run.peer_parity(wat, run.parse_biopython(bp_out)))
     if water and parasail and a.calibration_pairs > 0:
         try:
-            same, n, amb, gapped, half = calibrate(water, parasail, refs, queries, os.path.join(work, "calibration"), a.calibration_pairs)
+            cal = calibrate(water, parasail, refs, queries, os.path.join(work, "calibration"), a.calibration_pairs)
+        except subprocess.CalledProcessError as e:
+            cal = None
+            notes.append("calibration (parasail nuc44 against water) failed: %s" % e)
+        if cal:
+            same, n, amb, gapped, half = cal
             parity.append("calibration: parasail's built-in nuc44 with -o 10 -e 1 = water's EDNAFULL with -gapopen 10 -gapextend 1 on "
                           "%d/%d pairs (%d with ambiguity codes, %d gapped)%s; given -e 0.5, parasail -v reports gap_extend %s, "
                           "hence the doubled matrix" % (same, n, amb, gapped, ": nuc44 is EDNAFULL, and both price a gap of k as "
                                                         "open + (k-1)·extend" if same == n and n > 0 else
                                                         " — WARNING: not all equal, see %s" % os.path.join(work, "calibration"), half))
-        except subprocess.CalledProcessError as e:
-            notes.append("calibration (parasail nuc44 against water) failed: %s" % e)
 
-    failed = run.FAILED[nfail0:] + failed
+    failed = run.FAILED[nfail0:]
     # The table.
     base = next((r for r in rows if r["tool"] == "wtscan-align"), None)
     lines = ["## Nucleotides: rRNA genes and a promoter", ""]
@@ -409,18 +390,9 @@ def main():
                  "load %.1f before, %s after each run" % (os.cpu_count(), T, load0, " ".join("%.1f" % x for x in run.LOADS[nload0:])))
     lines.append("versions: %s; %s; Biopython %s; %s" % (
         run.version([water or "water", "-version"]), "parasail 2.6" if parasail else "parasail missing",
-        subprocess.run([a.python, "-c", "import Bio; print(Bio.__version__)"], stdout=subprocess.PIPE, text=True).stdout.strip()
-        if have_bio else "missing", run.version([a.wtscan, "--version"]) if have_wtscan else "wtscan-align missing"))
+        run.bio_version(a.python) if have_bio else "missing", run.version([a.wtscan, "--version"]) if have_wtscan else "wtscan-align missing"))
     lines.append("")
-    lines.append("| tool | pairs run | wall s | pairs/s | wall s for %d pairs | CPU s for %d pairs | peak MB | wall vs wtscan | CPU vs wtscan | notes |" % (N, N))
-    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for r in rows:
-        ratio = times(r["wall_s_full"] / base["wall_s"]) if base else "n/a"
-        cratio = times(r["cpu_s_full"] / base["cpu_s"]) if base and base["cpu_s"] > 0 else "n/a"
-        est = " (est.)" if r["pairs"] != N else ""
-        lines.append("| %s | %d | %.2f | %.0f | %.2f%s | %.2f%s | %.0f | %s | %s | %s |" % (
-            r["tool"], r["pairs"], r["wall_s"], r["pairs_per_s"], r["wall_s_full"], est, r["cpu_s_full"], est,
-            r["peak_mb"], ratio, cratio, r["note"]))
+    lines.extend(run.table_lines(rows, N, base, times))
     if parity:
         lines.append("")
         lines.extend(parity)

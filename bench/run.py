@@ -238,11 +238,10 @@ def parse_wtscan_tsv(path):
     return out
 
 
-def scaled_matrix(path):
-    """EMBOSS EBLOSUM62 with every score doubled, in the NCBI layout parasail reads."""
-    src = "/usr/share/EMBOSS/data/EBLOSUM62"
+def doubled_matrix(src, path):
+    """An EMBOSS matrix (EBLOSUM62, EDNAFULL) with every score doubled, in the NCBI layout parasail reads."""
     with open(src) as f, open(path, "w") as out:
-        out.write("# EBLOSUM62 (%s) x2, so that water's open 10 / extend 0.5 become integers 20 / 1\n" % src)
+        out.write("# %s (%s) x2, so that water's open 10 / extend 0.5 become integers 20 / 1\n" % (os.path.basename(src), src))
         for line in f:
             if line.startswith("#") or not line.strip():
                 continue
@@ -251,6 +250,76 @@ def scaled_matrix(path):
                 continue
             t = line.split()
             out.write(t[0] + " " + " ".join(str(2 * int(x)) for x in t[1:]) + "\n")
+
+
+def stride_for(n, cap):
+    """Run a peer on every stride-th query so that it gets at most cap pairs (0: all)."""
+    return max(1, math.ceil(n / cap)) if cap else 1
+
+
+def add_row(rows, n, tool, pairs, wall, mb, cpu, note=""):
+    """A table row; a peer run on fewer than n pairs is extrapolated per pair to n."""
+    rows.append({"tool": tool, "pairs": pairs, "wall_s": wall, "pairs_per_s": pairs / wall if wall > 0 else float("inf"),
+                 "wall_s_full": wall * n / pairs, "cpu_s": cpu, "cpu_s_full": cpu * n / pairs, "peak_mb": mb, "note": note})
+
+
+def measure_parallel(label, cmds, jobfile, threads, log):
+    """measure() around shell commands run threads at a time (xargs -P); the list goes to jobfile."""
+    with open(jobfile, "w") as f:
+        f.write("\n".join(cmds) + "\n")
+    return measure(label, ["sh", "-c", "xargs -P %d -d '\\n' -n 1 sh -c < %s" % (threads, jobfile)], log)
+
+
+def measure_closed_stdin(label, cmds, log):
+    """measure() around shell commands run one after the other with standard input closed:
+    parasail_aligner refuses to run when it is open ("input file, query file, and stdin
+    detected"), even /dev/null."""
+    return measure(label, ["sh", "-c", "exec 0<&-; " + " && ".join(cmds)], log, stdin_closed=True)
+
+
+def wtscan_check(wtscan, refs, queries, tsv, threads, log):
+    """wtscan-align once more (untimed) with TSV output, for the score check: its parsed rows, or
+    {} after noting a failure in FAILED."""
+    with open(log, "w") as err:
+        p = subprocess.run([wtscan, "--references", refs, "--queries", queries, "--out", tsv, "-j", str(threads),
+                            "--log-format", "json", "--progress", "never"], stdout=subprocess.DEVNULL, stderr=err)
+    if p.returncode != 0:
+        FAILED.append("wtscan-align (score check, TSV out) failed (exit %d): see %s" % (p.returncode, log))
+        return {}
+    return parse_wtscan_tsv(tsv)
+
+
+def water_parity(wat, wt):
+    """wtscan-align's figures against water's: (pairs with the same score, pairs with all five
+    figures the same, query ids whose score differs or that wtscan-align lacks)."""
+    same_score = sum(1 for q, v in wat.items() if q in wt and wt[q][0] == v[0])
+    same_all = sum(1 for q, v in wat.items() if q in wt and wt[q] == v)
+    bad = [q for q, v in wat.items() if q not in wt or wt[q][0] != v[0]]
+    return same_score, same_all, bad
+
+
+def peer_parity(wat, scores, scale=1):
+    """(pairs whose peer score / scale equals water's, pairs both ran)."""
+    common = [q for q in scores if q in wat]
+    return sum(1 for q in common if scores[q] / scale == wat[q][0]), len(common)
+
+
+def table_lines(rows, n, base, ratio):
+    """The Markdown table of rows; ratio formats a ratio to wtscan-align (base's row)."""
+    lines = ["| tool | pairs run | wall s | pairs/s | wall s for %d pairs | CPU s for %d pairs | peak MB | wall vs wtscan | CPU vs wtscan | notes |" % (n, n),
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for r in rows:
+        wr = ratio(r["wall_s_full"] / base["wall_s"]) if base else "n/a"
+        cr = ratio(r["cpu_s_full"] / base["cpu_s"]) if base and base["cpu_s"] > 0 else "n/a"
+        est = " (est.)" if r["pairs"] != n else ""
+        lines.append("| %s | %d | %.2f | %.0f | %.2f%s | %.2f%s | %.0f | %s | %s | %s |" % (
+            r["tool"], r["pairs"], r["wall_s"], r["pairs_per_s"], r["wall_s_full"], est, r["cpu_s_full"], est,
+            r["peak_mb"], wr, cr, r["note"]))
+    return lines
+
+
+def bio_version(python):
+    return subprocess.run([python, "-c", "import Bio; print(Bio.__version__)"], stdout=subprocess.PIPE, text=True).stdout.strip()
 
 
 def version(cmd):
@@ -294,9 +363,7 @@ def main():
     rows, notes = [], []
 
     def row(tool, pairs, wall, mb, cpu, extra=""):
-        rows.append({"tool": tool, "pairs": pairs, "wall_s": wall, "pairs_per_s": pairs / wall if wall > 0 else float("inf"),
-                     "wall_s_full": wall * N / pairs, "cpu_s": cpu, "cpu_s_full": cpu * N / pairs, "peak_mb": mb,
-                     "note": extra})
+        add_row(rows, N, tool, pairs, wall, mb, cpu, extra)
 
     have_wtscan = os.access(a.wtscan, os.X_OK)
     load0 = os.getloadavg()[0]
@@ -324,7 +391,7 @@ def main():
     water = shutil.which("water")
     water_files = []
     if water:
-        stride = max(1, math.ceil(N / a.water_max)) if a.water_max else 1
+        stride = stride_for(N, a.water_max)
         jobs = split_by_gene(refs, queries, os.path.join(out, "split-water"), stride)
         n = sum(j[3] for j in jobs)
         lines = []
@@ -333,9 +400,7 @@ def main():
             water_files.append(wf)
             lines.append("%s -asequence %s -bsequence %s -gapopen 10 -gapextend 0.5 -aformat srspair -outfile %s -auto"
                          % (water, rp, qp, wf))
-        jf = os.path.join(out, "water-jobs.txt")
-        open(jf, "w").write("\n".join(lines) + "\n")
-        res = measure("water", ["sh", "-c", "xargs -P %d -d '\\n' -n 1 sh -c < %s" % (T, jf)], os.path.join(logs, "water.log"))
+        res = measure_parallel("water", lines, os.path.join(out, "water-jobs.txt"), T, os.path.join(logs, "water.log"))
         if not res:
             water_files = []
         else:
@@ -348,8 +413,8 @@ def main():
     parasail_files = []
     if parasail:
         mat = os.path.join(out, "EBLOSUM62x2.mat")
-        scaled_matrix(mat)
-        stride = max(1, math.ceil(N / a.parasail_max)) if a.parasail_max else 1
+        doubled_matrix("/usr/share/EMBOSS/data/EBLOSUM62", mat)
+        stride = stride_for(N, a.parasail_max)
         jobs = split_by_gene(refs, queries, os.path.join(out, "split-parasail"), stride)
         n = sum(j[3] for j in jobs)
         cmds = []
@@ -358,10 +423,7 @@ def main():
             parasail_files.append(pf)
             cmds.append("%s -a sw_trace_striped_16 -x -t %d -m %s -o 20 -e 1 -f %s -q %s -O EMBOSS -g %s"
                         % (parasail, T, mat, rp, qp, pf))
-        # parasail_aligner refuses to run when standard input is open ("input file, query
-        # file, and stdin detected"), even /dev/null: close it.
-        res = measure("parasail", ["sh", "-c", "exec 0<&-; " + " && ".join(cmds)], os.path.join(logs, "parasail.log"),
-                        stdin_closed=True)
+        res = measure_closed_stdin("parasail", cmds, os.path.join(logs, "parasail.log"))
         if not res:
             parasail_files = []
         else:
@@ -374,7 +436,7 @@ def main():
     bp_out = os.path.join(out, "biopython.txt")
     have_bio = subprocess.run([a.python, "-c", "import Bio.Align"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
     if have_bio:
-        stride = max(1, math.ceil(N / a.biopython_max)) if a.biopython_max else 1
+        stride = stride_for(N, a.biopython_max)
         sub = queries[::stride]
         qp = os.path.join(out, "biopython-queries.faa")
         write_fasta(qp, sub)
@@ -394,31 +456,18 @@ def main():
     wat = parse_water(water_files) if water_files else {}
     if have_wtscan and wat:
         tsv = os.path.join(out, "wtscan-check.tsv")
-        p = subprocess.run([a.wtscan, "--references", a.refs, "--queries", a.queries, "--out", tsv, "-j", str(T),
-                            "--log-format", "json", "--progress", "never"],
-                           stdout=subprocess.DEVNULL, stderr=open(os.path.join(logs, "wtscan-check.log"), "w"))
-        if p.returncode != 0:
-            FAILED.append("wtscan-align (score check, TSV out) failed (exit %d): see %s" % (p.returncode, os.path.join(logs, "wtscan-check.log")))
-        wt = parse_wtscan_tsv(tsv) if p.returncode == 0 else {}
+        wt = wtscan_check(a.wtscan, a.refs, a.queries, tsv, T, os.path.join(logs, "wtscan-check.log"))
     if wt:
-        same_score = sum(1 for q, v in wat.items() if q in wt and wt[q][0] == v[0])
-        same_all = sum(1 for q, v in wat.items() if q in wt and wt[q] == v)
-        bad = [q for q, v in wat.items() if q not in wt or wt[q][0] != v[0]]
+        same_score, same_all, bad = water_parity(wat, wt)
         parity.append("wtscan-align score = water score on %d/%d pairs; score, identity, similarity, gaps and length all equal on %d"
                       % (same_score, len(wat), same_all))
         if bad:
             mismatch = True
             parity.append("  first score differences: " + ", ".join("%s wtscan %s water %s" % (q, wt.get(q, ("missing",))[0], wat[q][0]) for q in bad[:5]))
     if wat and parasail_files:
-        ps = parse_parasail(parasail_files)
-        common = [q for q in ps if q in wat]
-        same = sum(1 for q in common if ps[q] / 2 == wat[q][0])
-        parity.append("parasail score / 2 = water score on %d/%d common pairs" % (same, len(common)))
+        parity.append("parasail score / 2 = water score on %d/%d common pairs" % peer_parity(wat, parse_parasail(parasail_files), 2))
     if wat and have_bio:
-        bp = parse_biopython(bp_out)
-        common = [q for q in bp if q in wat]
-        same = sum(1 for q in common if bp[q] == wat[q][0])
-        parity.append("Biopython score = water score on %d/%d common pairs" % (same, len(common)))
+        parity.append("Biopython score = water score on %d/%d common pairs" % peer_parity(wat, parse_biopython(bp_out)))
 
     # wtscan-subscan on wtscan-align's output: what calling adds to aligning.
     subscan_lines, subscan_target, align_runs = subscan_rounds(a, out, logs, T, N)
@@ -472,20 +521,12 @@ def main():
     lines.append("machine: %d CPUs, every tool given %d; versions: %s; %s; Biopython %s; %s"
                  % (os.cpu_count(), T, version([water or "water", "-version"]),
                     "parasail 2.6" if parasail else "parasail missing",
-                    subprocess.run([a.python, "-c", "import Bio; print(Bio.__version__)"], stdout=subprocess.PIPE, text=True).stdout.strip() if have_bio else "missing",
+                    bio_version(a.python) if have_bio else "missing",
                     version([a.wtscan, "--version"]) if have_wtscan else "wtscan-align missing"))
     lines.append("load: 1-minute load average %.1f before the runs, %s after each (above %d the machine was shared and wall times are inflated; CPU s is less affected)"
                  % (load0, " ".join("%.1f" % x for x in LOADS), T))
     lines.append("")
-    lines.append("| tool | pairs run | wall s | pairs/s | wall s for %d pairs | CPU s for %d pairs | peak MB | wall vs wtscan | CPU vs wtscan | notes |" % (N, N))
-    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for r in rows:
-        ratio = "%.1f×" % (r["wall_s_full"] / base["wall_s"]) if base else "n/a"
-        cratio = "%.1f×" % (r["cpu_s_full"] / base["cpu_s"]) if base and base["cpu_s"] > 0 else "n/a"
-        est = " (est.)" if r["pairs"] != N else ""
-        lines.append("| %s | %d | %.2f | %.0f | %.2f%s | %.2f%s | %.0f | %s | %s | %s |" % (
-            r["tool"], r["pairs"], r["wall_s"], r["pairs_per_s"], r["wall_s_full"], est, r["cpu_s_full"], est,
-            r["peak_mb"], ratio, cratio, r["note"]))
+    lines.extend(table_lines(rows, N, base, lambda x: "%.1f×" % x))
     for nbig, dbig, w, mb, cpu in big:
         lines.append("")
         lines.append("wtscan-align alone on %d queries (%s distinct pairs): %.1f s wall, %.1f s CPU, %.0f pairs/s, peak %.0f MB"
