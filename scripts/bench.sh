@@ -3,7 +3,8 @@
 #
 # 1. bin/wtscan-simulate writes a fixed-seed workload: the PointFinder
 #    Salmonella references 300–1,100 aa long (acrB, gyrA, gyrB, parC, parE,
-#    pmrB, translated from ../shared/data/pointfinder/salmonella) — or, where
+#    pmrB, translated from pointfinder/salmonella of the shared test data,
+#    WTSCAN_SHARED_DATA, default ../shared/data) — or, where
 #    that folder is missing, synthetic references drawn from real amino-acid
 #    frequencies — and BENCH_QUERIES realistic variants (plus BENCH_BIG for a
 #    wtscan-align-only run).

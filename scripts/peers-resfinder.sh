@@ -21,7 +21,7 @@
 #   run_resfinder.py -ifa G -o OUT -s SPECIES -c -u -db_point DB -db_res RESDB
 #   wtscan-extract --assembly G --sample-id S --references DB/<folder> --out p.parquet
 #   wtscan-align   --references DB/<folder> --queries p.parquet --out a.parquet
-#   wtscan-subscan --alignments a.parquet --references DB/<folder> --catalog DB/<folder> --out m.tsv --sites s.tsv
+#   wtscan-subscan --alignments a.parquet --references DB/<folder> --catalog DB/<folder> --out mutations.tsv --sites sites.tsv
 # Any failure of either tool stops the run with exit 1 and the tool's log.
 #
 # Output (PEERS_OUT, default bench/out):
@@ -39,7 +39,8 @@
 #   peers-resfinder-nt.tsv     every call of either tool on an RNA gene or promoter checked
 #                              against the genome (scripts/peers_nt_check.py: blastn places
 #                              each copy, the genome's bases around the call are compared)
-#   peers-resfinder/<sample>/  each tool's own output (ResFinder's folder, m.tsv, s.tsv, logs)
+#   peers-resfinder/<sample>/  each tool's own output (ResFinder's folder, mutations.tsv,
+#                              sites.tsv, logs; for planted-nt also planted.tsv, the copies made)
 # and a summary on stdout (times, ratio, agreements).
 #
 # Knobs (environment): PEERS_THREADS (1: wtscan's -j; ResFinder's blastn runs

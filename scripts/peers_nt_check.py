@@ -60,12 +60,8 @@ def read_fasta(path):
 class Copy:
     """One blastn HSP of a target: where each aligned reference base lies in the genome."""
 
-    def __init__(self, contig, strand, qstart, qend, g):
-        self.contig, self.strand, self.qstart, self.qend, self.g = contig, strand, qstart, qend, g
-
-    def label(self):
-        lo, hi = min(self.g.values()), max(self.g.values())
-        return f"{self.contig}:{lo + 1}-{hi + 1}({self.strand})"
+    def __init__(self, contig, strand, g):
+        self.contig, self.strand, self.g = contig, strand, g
 
 
 def copies_of(t, genome, contigs, tmp):
@@ -108,7 +104,7 @@ def copies_of(t, genome, contigs, tmp):
                 qi += 1
             if y != "-":
                 gi += step
-        out.append(Copy(sid, strand, qs, qe, g))
+        out.append(Copy(sid, strand, g))
     out.sort(key=lambda c: (list(contigs).index(c.contig), min(c.g.values())))
     return out
 
