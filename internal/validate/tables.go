@@ -324,12 +324,6 @@ func upper(c byte) byte {
 	return c
 }
 
-// alignKey is how rows of one protein against one reference are counted.
-type alignKey struct {
-	proteinKey
-	ref string
-}
-
 var qualities = map[string]bool{"HIGH": true, "MEDIUM": true, "LOW": true, "FAILED": true}
 
 // checkAlignments validates an alignments table.
@@ -578,12 +572,13 @@ func residuesAt(prot []byte, pos int, ref string) (got string, ok bool) {
 	return b.String(), b.String() == strings.ToUpper(ref)
 }
 
+// isResidues reports whether s is one or more amino-acid letters or '*'.
 func isResidues(s string) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !isAA(upper(s[i])) {
+		if c := upper(s[i]); !(c >= 'A' && c <= 'Z' || c == '*') {
 			return false
 		}
 	}
@@ -699,8 +694,6 @@ func checkSites(t *loaded[table.Site], rs *refs, fs *Findings) {
 		}
 	}
 }
-
-func isAA(c byte) bool { return c >= 'A' && c <= 'Z' || c == '*' }
 
 // checkBases checks a nucleotide row against its target: positions
 // pos..end in the target's coordinates (refset.Reference.Pos: 1-based, a

@@ -18,16 +18,6 @@ type tsvFile struct {
 	lines  []int // line of each row
 }
 
-// get returns the value of column name in row i ("" when the column is absent
-// or the row is short).
-func (t *tsvFile) get(i int, name string) string {
-	j, ok := t.col[name]
-	if !ok || j >= len(t.rows[i]) {
-		return ""
-	}
-	return t.rows[i][j]
-}
-
 func (t *tsvFile) has(name string) bool { _, ok := t.col[name]; return ok }
 
 // readTSV reads a TSV file (plain or compressed). The first non-blank line is
