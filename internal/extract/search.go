@@ -136,7 +136,7 @@ func (ix *index) searchContig(a *aligner, seq []byte, contigIdx int) []*locus {
 		perRef := make(map[int32][]seed)
 		var frames [3][]byte
 		for f := 0; f < 3; f++ {
-			frames[f] = translateInto(make([]byte, 0, len(t)/3+1), t[f:])
+			frames[f] = gencode.Translate(t[f:], false)
 			kmers(frames[f], func(code, start int) {
 				lo, hi := ix.offs[code], ix.offs[code+1]
 				for _, e := range ix.ents[lo:hi] {
@@ -168,7 +168,7 @@ func (ix *index) searchContig(a *aligner, seq []byte, contigIdx int) []*locus {
 					j++
 				}
 				if j-i >= need && ix.bestHSP(&frames, r, seeds[i:j]) >= minHSP {
-					if l := ix.verify(a, t, strand, r, seeds[i:j]); l != nil {
+					if l := ix.verify(a, t, &frames, strand, r, seeds[i:j]); l != nil {
 						l.contigIdx = contigIdx
 						out = append(out, l)
 					}
@@ -232,13 +232,6 @@ func (ix *index) bestHSP(frames *[3][]byte, r int, seeds []seed) int {
 	return best
 }
 
-func translateInto(dst, s []byte) []byte {
-	for i := 0; i+3 <= len(s); i += 3 {
-		dst = append(dst, gencode.Codon(s[i:i+3]))
-	}
-	return dst
-}
-
 // segment is the homology found in one frame of a window.
 type segment struct {
 	frame   int
@@ -250,12 +243,15 @@ type segment struct {
 // bandSlack widens the band of diagonals the seeds span, for indels.
 const bandSlack = 48
 
-func (ix *index) alignFrame(a *aligner, t []byte, lo, hi, frame int, ref []byte, seeds []seed) segment {
+// alignFrame aligns ref to the window t[lo:hi] read in one frame; frames
+// holds the strand's three translations (searchContig), of which the window's
+// codons are a slice.
+func (ix *index) alignFrame(a *aligner, frames *[3][]byte, lo, hi, frame int, ref []byte, seeds []seed) segment {
 	ws := lo
 	for ws%3 != frame {
 		ws++
 	}
-	q := translateInto(nil, t[ws:hi])
+	q := frames[frame][ws/3 : ws/3+(hi-ws)/3] // the codon at ws is frames[frame][(ws-frame)/3]
 	dLo, dHi := 1<<30, -1<<30
 	for _, s := range seeds {
 		d := (s.nt-ws)/3 - (s.nt-s.anchor)/3
@@ -266,19 +262,19 @@ func (ix *index) alignFrame(a *aligner, t []byte, lo, hi, frame int, ref []byte,
 }
 
 // verify aligns one seed cluster and extends it to a gene.
-func (ix *index) verify(a *aligner, t []byte, strand byte, r int, seeds []seed) *locus {
+func (ix *index) verify(a *aligner, t []byte, frames *[3][]byte, strand byte, r int, seeds []seed) *locus {
 	ref := ix.refs[r].Protein
 	rl := len(ref)
-	var frames [3]int
+	var perFrame [3]int // seeds in each frame
 	minA, maxA, minNt, maxNt := seeds[0].anchor, seeds[len(seeds)-1].anchor, seeds[0].nt, seeds[0].nt
 	for _, s := range seeds {
-		frames[s.frame]++
+		perFrame[s.frame]++
 		minNt = min(minNt, s.nt)
 		maxNt = max(maxNt, s.nt)
 	}
 	main := 0
 	for f := 1; f < 3; f++ {
-		if frames[f] > frames[main] {
+		if perFrame[f] > perFrame[main] {
 			main = f
 		}
 	}
@@ -288,12 +284,12 @@ func (ix *index) verify(a *aligner, t []byte, strand byte, r int, seeds []seed) 
 	if hi-lo < 3*seedK {
 		return nil
 	}
-	segs := []segment{ix.alignFrame(a, t, lo, hi, main, ref, seeds)}
+	segs := []segment{ix.alignFrame(a, frames, lo, hi, main, ref, seeds)}
 	m := segs[0].h
 	if m.Score < minScore {
 		return nil
 	}
-	if ix.otherFrame(a, t, lo, hi, main, ref, seeds, m) {
+	if ix.otherFrame(a, frames, lo, hi, main, ref, seeds, m) {
 		// Resolve it: the best path through all three frames says where the
 		// homology moves from one frame to the next (or that it does not).
 		if fs := a.alignFrames(t, lo, hi, ref, minA-3*bandSlack, maxA+3*bandSlack); len(fs) > 1 {
@@ -350,7 +346,7 @@ func (ix *index) verify(a *aligner, t []byte, strand byte, r int, seeds []seed) 
 // better witness: in a GC-rich gene the local alignment of one frame often
 // runs on through the out-of-frame part, which lowers its identity and lets
 // the main frame seem to cover the whole reference.
-func (ix *index) otherFrame(a *aligner, t []byte, lo, hi, main int, ref []byte, seeds []seed, m hit) bool {
+func (ix *index) otherFrame(a *aligner, frames *[3][]byte, lo, hi, main int, ref []byte, seeds []seed, m hit) bool {
 	// seeds are sorted by anchor (diagonal), then position
 	for i := 1; i < len(seeds); i++ {
 		if s, p := seeds[i], seeds[i-1]; int(s.frame) != main && s.frame == p.frame && s.anchor == p.anchor {
@@ -365,7 +361,7 @@ func (ix *index) otherFrame(a *aligner, t []byte, lo, hi, main int, ref []byte, 
 		if f == main {
 			continue
 		}
-		h := ix.alignFrame(a, t, lo, hi, f, ref, seeds).h
+		h := ix.alignFrame(a, frames, lo, hi, f, ref, seeds).h
 		if h.Score >= minScore && h.Length >= 15 && 2*h.Identity >= h.Length {
 			return true
 		}
