@@ -199,56 +199,32 @@ func TestWaterParityDNA(t *testing.T) {
 			for n := range work {
 				ps := sets[n]
 				pp := dnaParams[ps.params]
-				m, err := MatrixByName(pp.matrix)
-				if err != nil {
-					t.Error(err)
-					continue
-				}
-				al, err := NewAligner(Params{Matrix: m, GapOpen: pp.open, GapExtend: pp.ext})
-				if err != nil {
-					t.Error(err)
-					continue
-				}
 				// water aligns its -asequence against every -bsequence: here
-				// the reference is the query of the run, the changed copies
-				// the references; each pair is then aligned in both
-				// directions by this package.
+				// the reference is the a-sequence of the run, the changed
+				// copies the b-sequences
 				tag := fmt.Sprintf("d%03d", n)
 				names := make([]string, len(ps.queries))
 				for k := range names {
 					names[k] = fmt.Sprintf("%s_%02d", tag, k)
 				}
-				got := runWater(t, water, dir, tag, refs[ps.ref], refNames[ps.ref], ps.queries, names, pp.matrix, pp.open, pp.ext)
-				var ours bytes.Buffer
-				for k, q := range ps.queries {
-					r, err := al.Align(refs[ps.ref], q)
-					if err != nil {
-						t.Error(err)
-						continue
-					}
-					mu.Lock()
+				run, ok := alignBoth(t, water, dir, tag, pp.matrix, pp.open, pp.ext, refs[ps.ref], refNames[ps.ref], ps.queries, names)
+				if !ok {
+					continue
+				}
+				mu.Lock()
+				for k, r := range run.ours {
 					pairs++
-					if r == got[k].Result {
+					if r == run.water[k] {
 						same++
 					} else {
-						t.Errorf("%s vs %s (%s, %s %v/%v):\n got  %+v\n want %+v", refNames[ps.ref], names[k], ps.kinds[k], pp.matrix, pp.open, pp.ext, brief(r), brief(got[k].Result))
-					}
-					mu.Unlock()
-					if s := al.Score(refs[ps.ref], q); s != r.Score {
-						t.Errorf("%s: Score()=%v, Align().Score=%v", names[k], s, r.Score)
-					}
-					rec := SRSPair{QueryName: refNames[ps.ref], RefName: names[k], Matrix: pp.matrix, GapOpen: pp.open, GapExtend: pp.ext, Result: r}
-					if err := WriteSRSPairRecord(&ours, rec); err != nil {
-						t.Error(err)
+						t.Errorf("%s vs %s (%s, %s %v/%v):\n got  %+v\n want %+v", refNames[ps.ref], names[k], ps.kinds[k], pp.matrix, pp.open, pp.ext, brief(r), brief(run.water[k]))
 					}
 				}
-				wantText := waterBody(t, filepath.Join(dir, tag+".srspair"))
-				mu.Lock()
 				texts++
-				if ours.String() == wantText {
+				if run.textDiff == "" {
 					sameText++
 				} else if texts-sameText <= 2 {
-					t.Errorf("%s: srspair text differs from water's:\n%s", tag, testdata.FirstDiff(ours.String(), wantText))
+					t.Errorf("%s: srspair text differs from water's:\n%s", tag, run.textDiff)
 				}
 				mu.Unlock()
 			}
