@@ -60,11 +60,12 @@ func (r *Reference) problem(check string, offset, count int, format string, args
 	return Problem{File: r.Source, Record: r.Record, ID: r.ID, Check: check, Msg: fmt.Sprintf(format, args...), Offset: offset, Count: count}
 }
 
-func refused(probs []Problem) bool {
-	for _, p := range probs {
-		if p.Refused() {
-			return true
+// refused returns the first of probs that Load refuses, or nil.
+func refused(probs []Problem) *Problem {
+	for i := range probs {
+		if probs[i].Refused() {
+			return &probs[i]
 		}
 	}
-	return false
+	return nil
 }

@@ -165,10 +165,8 @@ func Load(path string) (*Set, error) {
 	for _, src := range p.Sources {
 		err := seqio.Read(src.Path, seqio.Options{}, func(rec seqio.Record) error {
 			_, probs := s.AddRecord(src, rec)
-			for _, pr := range probs {
-				if pr.Refused() {
-					return pr
-				}
+			if pr := refused(probs); pr != nil {
+				return *pr
 			}
 			return nil
 		})
@@ -198,9 +196,8 @@ type Plan struct {
 	Sources []Source // in the order Load reads them
 	// Problems are target files that a PointFinder folder's genes.txt
 	// lists but the folder lacks; Load refuses the first.
-	Problems    []Problem
-	pointFinder bool
-	listed      map[string]bool
+	Problems []Problem
+	listed   map[string]bool // a PointFinder folder's genes.txt names; nil for any other set
 }
 
 // ErrEmpty is (as errors.Is finds it) the error of a folder that holds no
@@ -282,7 +279,6 @@ func (p *Plan) readPointFinder() error {
 	for _, g := range rna {
 		isRNA[g] = true
 	}
-	p.pointFinder = true
 	p.listed = map[string]bool{}
 	for _, g := range genes {
 		p.listed[g] = true
@@ -311,7 +307,7 @@ func (p *Plan) readPointFinder() error {
 // NewSet returns the empty set of the plan, for AddRecord to fill.
 func (p *Plan) NewSet() *Set {
 	s := newSet(p.Path)
-	s.alleles, s.listed = p.pointFinder, p.listed
+	s.alleles, s.listed = p.listed != nil, p.listed
 	for _, src := range p.Sources {
 		s.Files = append(s.Files, src.Path)
 	}
@@ -394,7 +390,7 @@ func (s *Set) AddRecord(src Source, rec seqio.Record) (*Reference, []Problem) {
 	} else {
 		ref, probs = fromRecord(src.Path, rec)
 	}
-	if ref == nil || refused(probs) {
+	if ref == nil || refused(probs) != nil {
 		return nil, probs
 	}
 	if src.Gene != "" {
@@ -468,7 +464,7 @@ func nucleotideRecord(file string, rec seqio.Record, kind string, upstream int) 
 		return nil, []Problem{ref.problem(CheckEmpty, -1, 0, "empty sequence")}
 	}
 	if pos, c, bad := seqio.DNA.Check(seq); bad {
-		return nil, []Problem{ref.problem(CheckAlphabet, pos-1, countBad(seqio.DNA, seq),
+		return nil, []Problem{ref.problem(CheckAlphabet, pos-1, seqio.DNA.Count(seq),
 			"character %q at position %d is not a nucleotide code (a %s target is read as nucleotides)", c, pos, kind)}
 	}
 	ref.Seq = seq
@@ -557,7 +553,7 @@ func fromRecord(file string, rec seqio.Record) (*Reference, []Problem) {
 	seq := rec.Seq
 	if seqio.LooksLikeDNA(seq) {
 		if pos, c, bad := seqio.DNA.Check(seq); bad {
-			return nil, []Problem{ref.problem(CheckAlphabet, pos-1, countBad(seqio.DNA, seq), "character %q at position %d is not a nucleotide code", c, pos)}
+			return nil, []Problem{ref.problem(CheckAlphabet, pos-1, seqio.DNA.Count(seq), "character %q at position %d is not a nucleotide code", c, pos)}
 		}
 		if len(seq)%3 != 0 {
 			probs = append(probs, ref.problem(CheckCDSLength, -1, 0, "coding sequence length %d is not a multiple of 3", len(seq)))
@@ -566,7 +562,7 @@ func fromRecord(file string, rec seqio.Record) (*Reference, []Problem) {
 		ref.Protein = gencode.Translate(seq, true)
 	} else {
 		if pos, c, bad := seqio.Protein.Check(seq); bad {
-			return nil, []Problem{ref.problem(CheckAlphabet, pos-1, countBad(seqio.Protein, seq), "character %q at position %d is not an amino-acid code", c, pos)}
+			return nil, []Problem{ref.problem(CheckAlphabet, pos-1, seqio.Protein.Count(seq), "character %q at position %d is not an amino-acid code", c, pos)}
 		}
 		ref.Protein = seq
 	}
@@ -591,17 +587,6 @@ func fromRecord(file string, rec seqio.Record) (*Reference, []Problem) {
 		probs = append(probs, ref.problem(CheckEmpty, -1, 0, "empty protein"))
 	}
 	return ref, probs
-}
-
-// countBad counts the characters of s outside alphabet a.
-func countBad(a seqio.Alphabet, s []byte) int {
-	n := 0
-	for i := range s {
-		if _, _, bad := a.Check(s[i : i+1]); bad {
-			n++
-		}
-	}
-	return n
 }
 
 // ByID returns the reference with that id, or nil.

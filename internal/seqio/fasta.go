@@ -270,6 +270,18 @@ func (a Alphabet) Check(s []byte) (pos int, c byte, bad bool) {
 	return 0, 0, false
 }
 
+// Count returns how many characters of s (already upper case) are outside
+// the alphabet.
+func (a Alphabet) Count(s []byte) int {
+	n := 0
+	for i := range s {
+		if _, _, bad := a.Check(s[i : i+1]); bad {
+			n++
+		}
+	}
+	return n
+}
+
 // LooksLikeDNA reports whether at least 90 % of s is A, C, G, T, U or N:
 // nucleotide sequences pass, proteins essentially never do.
 func LooksLikeDNA(s []byte) bool {

@@ -113,6 +113,23 @@ func TestLooksLikeDNA(t *testing.T) {
 	}
 }
 
+func TestAlphabetCount(t *testing.T) {
+	for _, tt := range []struct {
+		a    Alphabet
+		s    string
+		want int
+	}{
+		{DNA, "ACGTN-", 0},
+		{DNA, "ACJTEF", 3}, // J, E, F are no IUPAC nucleotide codes
+		{Protein, "MK1V2*", 2},
+		{AnyAlphabet, "123", 0},
+	} {
+		if got := tt.a.Count([]byte(tt.s)); got != tt.want {
+			t.Errorf("%v.Count(%q) = %d, want %d", tt.a, tt.s, got, tt.want)
+		}
+	}
+}
+
 // TestTruncatedGzipTrailer: a gzip file cut inside its 8-byte trailer (CRC
 // and length) holds all the data, yet it is not whole: refused, with the
 // file named.

@@ -73,15 +73,9 @@ func scanFASTA(path string, alpha alphabetFor, fs *Findings, fn func(*fastaRecor
 		if alpha != nil {
 			a := alpha(rec)
 			if pos, c, bad := a.Check(rec.Seq); bad {
-				count := 0
-				for _, x := range rec.Seq {
-					if _, _, b := a.Check([]byte{x}); b {
-						count++
-					}
-				}
 				line, col := rec.lineOf(pos - 1)
 				more := ""
-				if count > 1 {
+				if count := a.Count(rec.Seq); count > 1 {
 					more = fmt.Sprintf(" (%d such characters in the record)", count)
 				}
 				fs.Errorf(Where{File: path, Record: rec.ID, Line: line}, "fasta.alphabet", "character %q at column %d (sequence position %d) is not %s%s", c, col, pos, a, more)
