@@ -139,14 +139,13 @@ func TestPlantedFrameshifts(t *testing.T) {
 	refPath := write(t, dir, "refs.fna", refs.String())
 
 	type plantCase struct {
-		gene        *refset.Reference
-		edit        indel
-		strand      string
-		contig      string
-		start, end  int64 // forward-strand extent of the gene
-		shift       int   // the first residue the gene's frame gets wrong
-		protein     []byte
-		contigBases int
+		gene       *refset.Reference
+		edit       indel
+		strand     string
+		contig     string
+		start, end int64 // forward-strand extent of the gene
+		shift      int   // the first residue the gene's frame gets wrong
+		protein    []byte
 	}
 	const flankLen = 3000
 	bg := randomDNA(2 * flankLen * 400)
@@ -184,9 +183,9 @@ func TestPlantedFrameshifts(t *testing.T) {
 					if length == 0 {
 						t.Fatalf("%s %s: no stop in the gene's frame", g.Gene, e)
 					}
-					c := plantCase{gene: g, edit: e, strand: strand, contig: "c" + strconv.Itoa(i+1), contigBases: len(s),
+					c := plantCase{gene: g, edit: e, strand: strand, contig: "c" + strconv.Itoa(i+1),
 						start: flankLen + 1, end: int64(flankLen + length), protein: prot,
-						shift: firstChange(append([]byte(nil), g.Protein...), prot)}
+						shift: firstChange(g.Protein, prot)}
 					if strand == "-" {
 						s = gencode.ReverseComplement(s)
 						c.start, c.end = int64(len(s)-flankLen-length+1), int64(len(s)-flankLen)

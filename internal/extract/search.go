@@ -21,9 +21,9 @@ import (
 //     aligned to the reference (localAlign); when another frame carries
 //     homology of its own (otherFrame), the window is aligned in all three
 //     frames at once (alignFrames, framealign.go), and the best path's
-//     changes of frame are the frameshifts; a shift in the first few codons,
-//     too short for any alignment, is found from the gene's start codon
-//     (earlyShift);
+//     changes of frame are the frameshifts; a shift in the first or last few
+//     codons, too short for any alignment, is found from the gene's start
+//     codon (earlyShift) or stop codon (lateShift);
 //  4. extend: the gene runs from the start codon (ATG, GTG, TTG) nearest to
 //     where the reference's first residue falls in the first segment's frame,
 //     with no stop in between, to the first stop codon after the homologous
@@ -338,8 +338,8 @@ func (ix *index) verify(a *aligner, t []byte, frames *[3][]byte, strand byte, r 
 
 // otherFrame reports whether a frame other than the main one carries
 // homology of its own, which makes a frameshift worth resolving: the cluster
-// has two seeds on one diagonal in another frame (six residues or more in a
-// row identical to the reference's: scattered single seeds are chance), or
+// has two seeds on one diagonal in another frame (six residues or more on it
+// identical to the reference's: scattered single seeds are chance), or
 // the main frame's alignment (half identical or more) leaves an end of the
 // reference uncovered and another frame's own alignment is homologous (a
 // hit's score, 15 residues or more, half of them identical). Seeds are the
@@ -415,7 +415,8 @@ type split struct {
 // Taking n residues counts when the pinned frame gains on the found one by
 // a frameshift's cost or, for a close homolog (90 % identical: its ends do
 // not diverge on their own), when it gains and has more identical residues,
-// or has as many and more of the reference's bases; n lies in minN..maxN
+// or has as many, loses nothing and matches more of the reference CDS's
+// bases; n lies in minN..maxN
 // (n = 1 only when one is set), and the pinned frame must stay open over its
 // residues: a stop ends them (as the last one when the pinned frame is the
 // gene's first: it may stop in the codon the shift changes). Of equal gains
@@ -489,10 +490,10 @@ func endReading(t, cds []byte, res []uint8, bases []int, pos, rs func(i int) int
 // side of where that frame puts reference residue 1. The first residues are
 // split between the start codon's frame and the found one (anchoredSplit),
 // up to where the found frame's alignment begins (a residue changed in both
-// frames may lie between); a split right after the
-// start codon alone is also what a start codon lost to a substitution looks
-// like, so it counts only when the found frame has a start codon there too,
-// or no one substitution makes its codon one. The gene then starts at that
+// frames may lie between); a split right after the start codon alone is also
+// what a start codon lost to a substitution looks like, so it counts only
+// when the found frame has a start codon there too, or no one substitution
+// makes its codon one. The gene then starts at that
 // start codon, with a first segment of the residues its frame explains and a
 // frameshift at the next.
 func (a *aligner) earlyShift(t, ref, cds []byte, segs []segment, seeds []seed) []segment {
@@ -568,10 +569,10 @@ func (a *aligner) earlyShift(t, ref, cds []byte, segs []segment, seeds []seed) [
 // where that frame puts the reference's stop codon (the gene's own, read in
 // the frame the shift leads to). The last residues are split between that
 // frame and the found one, from where the found frame's alignment ends (a
-// residue changed in both frames may lie between), and the
-// residues the stop codon's frame explains are a last segment, from its
-// frameshift on. The gene itself does not change: the ORF of its first frame
-// up to the first stop after the shift.
+// residue changed in both frames may lie between), and the residues the stop
+// codon's frame explains are a last segment, from its frameshift on. The gene
+// itself does not change: the ORF of its first frame up to the first stop
+// after the shift.
 func (a *aligner) lateShift(t, ref, cds []byte, segs []segment, seeds []seed) []segment {
 	l := segs[len(segs)-1]
 	rl, e0 := len(ref), l.h.REnd
