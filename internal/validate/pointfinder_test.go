@@ -65,11 +65,15 @@ func TestRealPointFinderFolders(t *testing.T) {
 					t.Errorf("finding on the species-wide file, which no step reads: %s", f)
 				}
 			}
-			// the same folder given as FILE is checked the same way
+			// the same folder given as FILE is checked the same way, and
+			// given both ways it is read and its catalogue checked once
 			_, r2, _ := run(t, dir)
 			if r2.Summary.Errors != r.Summary.Errors || r2.Summary.Warnings != r.Summary.Warnings {
 				t.Errorf("folder as FILE: %d errors, %d warnings; with --references and --catalog %d, %d",
 					r2.Summary.Errors, r2.Summary.Warnings, r.Summary.Errors, r.Summary.Warnings)
+			}
+			if _, r3, _ := run(t, "--references", dir, "--catalog", dir, dir); len(r3.Findings) != len(r.Findings) {
+				t.Errorf("folder as FILE and as --references and --catalog: %d findings, %d without FILE", len(r3.Findings), len(r.Findings))
 			}
 			switch sp {
 			case "mycobacterium_tuberculosis":
@@ -156,6 +160,11 @@ func TestPointFinderFolderChecks(t *testing.T) {
 		if strings.Contains(f.File, "folP") || strings.Contains(f.File, "species") {
 			t.Errorf("finding %s", f)
 		}
+	}
+	// the folder given as --references and as FILE is read once: the same
+	// findings, not each twice
+	if _, r2, stderr := run(t, "--references", dir, dir); len(r2.Findings) != len(r.Findings) {
+		t.Errorf("--references and FILE: %d findings, want %d:\n%s", len(r2.Findings), len(r.Findings), stderr)
 	}
 }
 

@@ -56,6 +56,7 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -226,14 +227,18 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 			}
 			fs.Errorf(Where{File: path}, check, "cannot check: %s", why)
 		case kindFolder:
-			folderRefs := loadRefs(path, fs)
+			folderRefs := rs // the folder is --references (or --catalog's): read once
+			if !samePath(path, refsPath) {
+				folderRefs = loadRefs(path, fs)
+			}
 			if rs == nil {
 				rs, refsPath = folderRefs, path
 			}
-			if folderCatalog(path) != "" {
+			if folderCatalog(path) != "" && !(samePath(path, c.Catalog) && samePath(path, refsPath)) {
 				// the folder, as wtscan-subscan --catalog reads it (a
 				// PointFinder folder: phenotypes.txt and the rows only
-				// resistens-overview.txt has)
+				// resistens-overview.txt has), unless it is --catalog
+				// and checked below against the same references
 				checkCatalog(path, c.CatalogFormat, path, c.CatalogStrict, folderRefs, fs)
 			}
 		case kindAssembly:
@@ -316,6 +321,12 @@ func Run(ctx context.Context, c *CLI, water string) (*Result, error) {
 	sort.Strings(res.Files)
 	res.Findings = fs.Sorted()
 	return res, nil
+}
+
+// samePath reports whether a and b name the same file the same way
+// (after filepath.Clean); an empty path names none.
+func samePath(a, b string) bool {
+	return a != "" && b != "" && filepath.Clean(a) == filepath.Clean(b)
 }
 
 // tableMeta is a table's provenance, for the lineage check.
